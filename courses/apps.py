@@ -1,0 +1,9 @@
+"""The self-paced online course and handbook (built in a later issue)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoursesConfig(AppConfig):
+    name = "courses"
+    verbose_name = _("Online course")

@@ -1,0 +1,9 @@
+"""Forums per Handlungsfeld, project and team, and chat rooms (built in a later issue)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ForumsConfig(AppConfig):
+    name = "forums"
+    verbose_name = _("Forums")

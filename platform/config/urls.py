@@ -1,0 +1,41 @@
+"""URL configuration: platform pages, accounts, admins, then Wagtail's page tree as the catch-all."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from . import views
+
+handler400 = "config.views.bad_request"
+handler403 = "config.views.permission_denied"
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("styleguide/", views.styleguide, name="styleguide"),
+    path("sprache/", set_language, name="set_language"),
+    path(settings.DJANGO_ADMIN_PATH, admin.site.urls),
+    path(settings.WAGTAIL_ADMIN_PATH, include(wagtailadmin_urls)),
+    path("dokumente/", include(wagtaildocs_urls)),
+    path("konto/", include("community.urls")),
+    path("konto/", include("allauth.urls")),
+    path("kurs/", views.placeholder, {"section": "course"}, name="course_placeholder"),
+    path("videothek/", views.placeholder, {"section": "videothek"}, name="videothek_placeholder"),
+    path("termine/", views.placeholder, {"section": "events"}, name="events_placeholder"),
+    path("foren/", views.placeholder, {"section": "forums"}, name="forums_placeholder"),
+    path("chat/", views.placeholder, {"section": "chat"}, name="chat_placeholder"),
+    path("aktionen/", views.placeholder, {"section": "actions"}, name="actions_placeholder"),
+    path("regionen/", views.placeholder, {"section": "regions"}, name="regions_placeholder"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(wagtail_urls))]

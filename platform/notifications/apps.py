@@ -1,0 +1,9 @@
+"""Notifications: the in-app bell, e-mails and digests (built in a later issue)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = _("Notifications")

@@ -1,0 +1,7 @@
+"""Websocket URL routes of the realtime hub."""
+
+from django.urls import path
+
+from .consumers import HubConsumer
+
+websocket_urlpatterns = [path("ws/", HubConsumer.as_asgi())]
