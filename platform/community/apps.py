@@ -6,6 +6,9 @@ from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class CommunityConfig(AppConfig):
+    # This module holds more than one AppConfig; without `default` Django would
+    # silently use a bare AppConfig for "community" and never call ready().
+    default = True
     name = "community"
     verbose_name = _("Community")
     default_auto_field = "django.db.models.BigAutoField"

@@ -78,7 +78,15 @@ REGIONS = [
     ("breisgau", "Freiburg & Breisgau", "sueddeutschland", "DE", "47.9900", "7.8500", "active"),
     ("waldviertel", "Waldviertel", "oesterreich", "AT", "48.6000", "15.2000", "active"),
     ("muehlviertel", "Mühlviertel", "oesterreich", "AT", "48.4500", "14.4000", "founding"),
-    ("steirisches-vulkanland", "Steirisches Vulkanland", "oesterreich", "AT", "46.9000", "15.9000", "conference_planned"),
+    (
+        "steirisches-vulkanland",
+        "Steirisches Vulkanland",
+        "oesterreich",
+        "AT",
+        "46.9000",
+        "15.9000",
+        "conference_planned",
+    ),
     ("bregenzerwald", "Bregenzerwald", "oesterreich", "AT", "47.4000", "9.9000", "interested"),
     ("osttirol", "Osttirol", "tirol-suedtirol", "AT", "46.8300", "12.7700", "founding"),
     ("zuercher-oberland", "Zürcher Oberland", "schweiz", "CH", "47.3000", "8.8500", "active"),
@@ -141,7 +149,9 @@ def seed_taxonomy(out: TextIO) -> None:
                 "status": status,
             },
         )
-    out.write(f"  Handlungsfelder: {len(HANDLUNGSFELDER)}, Großregionen: {len(GROSSREGIONEN)}, Regionen: {len(REGIONS)}\n")
+    out.write(
+        f"  Handlungsfelder: {len(HANDLUNGSFELDER)}, Großregionen: {len(GROSSREGIONEN)}, Regionen: {len(REGIONS)}\n"
+    )
 
 
 def reset_taxonomy() -> None:
@@ -192,9 +202,7 @@ def seed_accounts(out: TextIO) -> None:
             else:
                 user.set_unusable_password()
             user.save()
-        EmailAddress.objects.get_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
-        )
+        EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
         member_role_grant(user=user)
         if group_name:
             user.groups.add(Group.objects.get(name=group_name))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,15 @@ class SignupForm(AllauthSignupForm):
         if not name:
             raise forms.ValidationError(_("Please enter a display name."))
         return name
+
+    def validate_unique_email(self, value: str) -> str:
+        # allauth would silently mail the owner instead; a person signing up
+        # deserves to hear at the field that the address already has an account.
+        email = super().validate_unique_email(value)
+        if self.account_already_exists:
+            self.account_already_exists = False
+            raise get_adapter().validation_error("email_taken")
+        return email
 
 
 class ProfileForm(forms.Form):

@@ -18,9 +18,7 @@ from wagtail.search import index
 
 from .fields import CountryListField
 
-hex_colour_validator = RegexValidator(
-    r"^#[0-9a-fA-F]{6}$", _("Enter a colour as a hex value such as #2f7d4a.")
-)
+hex_colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as a hex value such as #2f7d4a."))
 
 
 class Country(models.TextChoices):
@@ -68,9 +66,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Shown next to everything you write. Your e-mail address is never shown."),
     )
     is_active = models.BooleanField(_("active"), default=True)
-    is_staff = models.BooleanField(
-        _("staff status"), default=False, help_text=_("May log into the Django admin site.")
-    )
+    is_staff = models.BooleanField(_("staff status"), default=False, help_text=_("May log into the Django admin site."))
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
 
@@ -119,9 +115,7 @@ class Handlungsfeld(index.Indexed, models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     short_description = models.CharField(_("short description"), max_length=255, blank=True)
-    colour = models.CharField(
-        _("colour"), max_length=7, default="#2f7d4a", validators=[hex_colour_validator]
-    )
+    colour = models.CharField(_("colour"), max_length=7, default="#2f7d4a", validators=[hex_colour_validator])
     icon = models.CharField(
         _("icon name"),
         max_length=40,
@@ -206,9 +200,7 @@ class Region(index.Indexed, models.Model):
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.INTERESTED
-    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.INTERESTED)
 
     panels = [
         FieldPanel("name"),

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from .markup import render_markdown
 from .models import Handlungsfeld, Profile, Region, User
@@ -16,6 +17,13 @@ def profile_ensure(*, user: User) -> Profile:
     """Every member has exactly one profile; create it on first need."""
     profile, _created = Profile.objects.get_or_create(user=user)
     return profile
+
+
+def user_touch_last_seen(*, user: User) -> None:
+    """Record that the member was here; a single UPDATE, no model signals."""
+    now = timezone.now()
+    User.objects.filter(pk=user.pk).update(last_seen=now)
+    user.last_seen = now
 
 
 def member_role_grant(*, user: User) -> None:

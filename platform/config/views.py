@@ -21,6 +21,8 @@ from django.views.decorators.http import require_GET
 
 from community.permissions import can_view_styleguide
 
+from .styleguide import example_context
+
 logger = logging.getLogger(__name__)
 
 
@@ -81,7 +83,7 @@ def styleguide(request: HttpRequest) -> HttpResponse:
 
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied
-    return render(request, "styleguide.html", {})
+    return render(request, "styleguide.html", example_context(request))
 
 
 PLACEHOLDERS: dict[str, Any] = {
