@@ -1,0 +1,90 @@
+"""Browser tests: Playwright's sync API driving Debian's Chromium against pytest-django's live server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pytest
+
+# Playwright must never fetch a browser of its own; Debian's chromium is the browser.
+os.environ["PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"] = "1"
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_executable() -> str | None:
+    configured = os.environ.get("CHROMIUM_PATH")
+    if configured:
+        return configured if os.access(configured, os.X_OK) else None
+    return shutil.which("chromium")
+
+
+# Function scope on purpose: started after pytest-django has set up the database.
+# A browser started earlier (module or session scope) makes Playwright's event loop
+# part of the thread's context before the serialized database contents are restored,
+# and the test then sees an empty database.
+@pytest.fixture
+def browser(live_server) -> Iterator:
+    executable = chromium_executable()
+    if executable is None:
+        reason = "Chromium not found: install Debian's package 'chromium' or set CHROMIUM_PATH."
+        if os.environ.get("MITMACH_SKIP_E2E_WITHOUT_CHROMIUM"):
+            pytest.skip(reason)
+        pytest.fail(reason + " (Set MITMACH_SKIP_E2E_WITHOUT_CHROMIUM=1 to skip instead.)", pytrace=False)
+
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; Django would otherwise
+    # refuse ORM calls from the test body (the live server runs in its own thread).
+    patch = pytest.MonkeyPatch()
+    patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+            yield browser
+            browser.close()
+            # Database connections opened by the test body while Playwright's loop ran
+            # belong to that context; close them here, or PostgreSQL refuses to drop
+            # the test database at the end ("accessed by other users").
+            connections.close_all()
+    finally:
+        patch.undo()
+
+
+@dataclass
+class PageWatch:
+    """What the page did besides what the test asked: console errors, JS errors, requested hosts."""
+
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    requested_urls: list[str] = field(default_factory=list)
+
+    def foreign_requests(self, allowed_host: str) -> list[str]:
+        return [url for url in self.requested_urls if urlsplit(url).hostname not in {allowed_host}]
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    watch = PageWatch()
+    page.on("console", lambda message: message.type == "error" and watch.console_errors.append(message.text))
+    page.on("pageerror", lambda error: watch.page_errors.append(str(error)))
+    page.on("request", lambda request: watch.requested_urls.append(request.url))
+    page.watch = watch
+    yield page
+    context.close()
