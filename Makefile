@@ -1,0 +1,168 @@
+# Developer commands of the Mitmach platform. `make run` serves it, `make test` tests it.
+#
+# Everything runs from the repository's own virtual environment (.venv), installed
+# from uv.lock. Stamp files inside .venv make repeated runs skip the install.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-builtin-rules
+
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+# The bootstrap copy of uv, installed into .venv with pip; keep in step with uv.lock's users.
+UV_VERSION := 0.13.8
+
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+MANAGE := $(BIN)/python manage.py
+UV_STAMP := $(VENV)/.uv-$(UV_VERSION)
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+# Playwright drives Debian's Chromium; it must never download a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+# uv: use (and sync) exactly this venv, never fetch a Python build.
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+export UV_PYTHON_DOWNLOADS := never
+export UV_NO_PROGRESS := 1
+# Byte-compiled files cut ~10 s from every Python start (each xdist worker, each subprocess test).
+unexport PYTHONDONTWRITEBYTECODE
+
+# Template folders djLint checks: the site-wide ones and every app's that exists.
+TEMPLATE_DIRS = $(wildcard platform/templates platform/*/templates forums/templates courses/templates \
+	videothek/templates home/templates)
+# Folders makemessages must not read (tests hold no user-visible strings).
+MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=media --ignore=tests \
+	--ignore=platform/static/vendor
+
+DEMO_PASSWORD := mitmach-demo-2026
+
+.PHONY: help run test lint format messages compilemessages install install-dev chromium clean
+
+help:
+	@echo "make run              install, migrate, seed demo content, serve http://$(HOST):$(PORT)/ (HTTP + websockets)"
+	@echo "make test             run the whole test suite (pytest -n auto; PYTEST_ARGS='...' adds options)"
+	@echo "make lint             ruff check, ruff format --check, djlint --lint, README table check"
+	@echo "make format           ruff format and ruff check --fix"
+	@echo "make messages         update the German catalogue platform/locale/de/LC_MESSAGES/django.po"
+	@echo "make compilemessages  compile the catalogues to .mo files"
+	@echo "make clean            remove caches and the stamp files (not the database)"
+
+# --- environment -------------------------------------------------------------
+
+$(BIN)/python:
+	@version=$$($(PYTHON) -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null || true); \
+	if [ -z "$$version" ]; then \
+		echo "error: '$(PYTHON)' was not found; Python >= 3.11 is needed (make PYTHON=/path/to/python3.11 ...)." >&2; \
+		exit 1; \
+	fi; \
+	if ! $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then \
+		echo "error: Python >= 3.11 is needed, but '$(PYTHON)' is Python $$version." >&2; \
+		echo "       Install a newer Python or call: make PYTHON=/path/to/python3.11 ..." >&2; \
+		exit 1; \
+	fi
+	$(PYTHON) -m venv $(VENV)
+
+# The venv's own Python is checked too: an old .venv from another interpreter is not reused silently.
+$(UV_STAMP): | $(BIN)/python
+	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+		echo "error: $(VENV) uses $$($(BIN)/python --version); Python >= 3.11 is needed. Remove $(VENV) and retry." >&2; \
+		exit 1; }
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	@rm -f $(VENV)/.uv-* && touch $@
+
+# --inexact: uv must not uninstall itself (it is not in the lock) from the venv it runs in.
+$(STAMP): uv.lock pyproject.toml $(UV_STAMP)
+	$(UV) sync --frozen --inexact
+	@touch $@
+
+$(DEV_STAMP): uv.lock pyproject.toml $(UV_STAMP)
+	$(UV) sync --frozen --inexact --extra dev
+	@touch $@ $(STAMP)
+
+install: $(STAMP)
+install-dev: $(DEV_STAMP)
+
+# --- serving -----------------------------------------------------------------
+
+run: $(STAMP)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo --if-empty | tee $(VENV)/.seed_demo.log
+	@grep -q "Demo logins" $(VENV)/.seed_demo.log || { \
+		echo "Demo logins (password for all: $(DEMO_PASSWORD); set only while DEBUG is on):"; \
+		echo "  mitglied@example.org         Mitglied"; \
+		echo "  moderation@example.org       Moderation"; \
+		echo "  redaktion@example.org        Redaktion"; \
+		echo "  admin@example.org            Administration (superuser)"; }
+	@echo
+	@echo "Mitmach platform: http://$(HOST):$(PORT)/   (Wagtail admin: /cms/, websockets: /ws/; stop with Ctrl+C)"
+	@echo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+# --- tests -------------------------------------------------------------------
+
+# Browser tests need Chromium: Debian's package, found on PATH (or CHROMIUM_PATH).
+chromium:
+	@if [ -n "$${CHROMIUM_PATH:-}" ] && [ -x "$${CHROMIUM_PATH}" ]; then \
+		echo "Chromium: $${CHROMIUM_PATH}"; \
+	elif command -v chromium >/dev/null 2>&1; then \
+		echo "Chromium: $$(command -v chromium)"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "Chromium not found; installing Debian's package 'chromium' with apt-get."; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+		command -v chromium; \
+	else \
+		echo "error: Chromium is needed for the browser tests. Install Debian's package 'chromium'" >&2; \
+		echo "       (sudo apt-get install chromium) or set CHROMIUM_PATH to a Chromium executable." >&2; \
+		exit 1; \
+	fi
+
+# pytest's exit code 5 means "no tests collected": a suite that ran nothing has failed.
+test: $(DEV_STAMP) chromium
+	@rc=0; $(BIN)/pytest -n auto $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests." >&2; exit 1; fi; \
+	exit $$rc
+
+# --- code quality ------------------------------------------------------------
+
+# Every check runs, so one run shows all problems; the target fails if any of them failed.
+lint: $(DEV_STAMP)
+	@status=0; \
+	echo "$(BIN)/ruff check ."; $(BIN)/ruff check . || status=1; \
+	echo "$(BIN)/ruff format --check ."; $(BIN)/ruff format --check . || status=1; \
+	if [ -n "$(strip $(TEMPLATE_DIRS))" ]; then \
+		echo "$(BIN)/djlint --lint $(TEMPLATE_DIRS)"; $(BIN)/djlint --lint $(TEMPLATE_DIRS) || status=1; \
+	else \
+		echo "djlint: no template folders yet"; \
+	fi; \
+	echo "$(BIN)/python .ci/env_table.py --check"; $(BIN)/python .ci/env_table.py --check || status=1; \
+	exit $$status
+
+format: $(DEV_STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# --- translations ------------------------------------------------------------
+
+# Run from the repository root: makemessages puts every string into
+# settings.LOCALE_PATHS[0] = platform/locale, the one catalogue of the site.
+messages: $(STAMP)
+	$(MANAGE) makemessages -l de --no-obsolete $(MESSAGES_IGNORE)
+	@if grep -rlE --include='*.js' --exclude='*.min.js' --exclude-dir=vendor --exclude-dir=node_modules \
+		'\b(n|p|np)?gettext\(|\binterpolate\(' platform forums courses videothek home >/dev/null 2>&1; then \
+		echo "$(MANAGE) makemessages -d djangojs -l de --no-obsolete"; \
+		$(MANAGE) makemessages -d djangojs -l de --no-obsolete $(MESSAGES_IGNORE); \
+	fi
+
+compilemessages: $(STAMP)
+	$(MANAGE) compilemessages $(MESSAGES_IGNORE)
+
+clean:
+	rm -f $(STAMP) $(DEV_STAMP) $(VENV)/.uv-* $(VENV)/.seed_demo.log
+	rm -rf .pytest_cache .ruff_cache
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
