@@ -1,0 +1,58 @@
+"""The one publishing function for realtime events; services call it, nothing else sends events."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, TypedDict
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.dispatch import Signal
+
+logger = logging.getLogger(__name__)
+
+STREAM_PATTERN = re.compile(r"^(?P<kind>[a-z]+):(?P<key>[A-Za-z0-9_-]{1,64})$")
+
+# Sent in-process after a commit, for observers that are not websockets (tests, logging).
+event_published = Signal()
+
+
+class Event(TypedDict):
+    stream: str
+    id: int | None
+    kind: str
+    payload: dict[str, Any]
+
+
+def group_name(stream: str) -> str:
+    """Channels group names allow no colon: `topic:42` becomes `stream.topic.42`."""
+    match = STREAM_PATTERN.match(stream)
+    if match is None:
+        raise ValueError(f"Not a stream name: {stream!r}")
+    return f"stream.{match['kind']}.{match['key']}"
+
+
+def publish(*, stream: str, kind: str, payload: dict[str, Any], event_id: int | None = None) -> None:
+    """Deliver an event to a stream's subscribers once the current transaction has committed.
+
+    `event_id` is the event's position in its stream (post number, chat message id,
+    notification id) for persistent events, None for ephemeral ones (typing, presence).
+    A failure to deliver is logged, never raised: the database stays the record and
+    clients catch up by replay.
+    """
+    event: Event = {"stream": stream, "id": event_id, "kind": kind, "payload": payload}
+    group = group_name(stream)
+    transaction.on_commit(lambda: _deliver(group, event))
+
+
+def _deliver(group: str, event: Event) -> None:
+    event_published.send(sender=publish, event=event)
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, {"type": "stream.event", "event": event})
+    except Exception:  # delivery is best effort; replay from the database fills gaps
+        logger.exception("Could not publish %s to %s", event["kind"], event["stream"])
