@@ -24,6 +24,7 @@ urlpatterns = [
     path("dokumente/", include(wagtaildocs_urls)),
     path("konto/", include("community.urls")),
     path("konto/", include("allauth.urls")),
+    path("benachrichtigungen/", include("notifications.urls")),
     path("kurs/", views.placeholder, {"section": "course"}, name="course_placeholder"),
     path("videothek/", views.placeholder, {"section": "videothek"}, name="videothek_placeholder"),
     path("termine/", views.placeholder, {"section": "events"}, name="events_placeholder"),

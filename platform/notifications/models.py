@@ -1,0 +1,94 @@
+"""The Notification model: one row per thing a member is told about, listed without joins into feature apps."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from . import registry
+
+
+def validate_kind(value: str) -> None:
+    """Kinds are registered by the apps that own them; the field has no fixed choices."""
+    if not registry.is_registered(value):
+        raise ValidationError(_("Unknown notification kind: %(kind)s"), params={"kind": value}, code="invalid")
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=50, validators=[validate_kind])
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    content_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("target type"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    object_id = models.PositiveBigIntegerField(_("target id"), null=True, blank=True)
+    target = GenericForeignKey("content_type", "object_id")
+    # What the list shows (title, url, excerpt, count), copied at creation so a page of
+    # notifications needs no query into the feature app that caused them.
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    # Notifications sharing an unread group key are merged into one (reactions per post).
+    group_key = models.CharField(_("group key"), max_length=100, blank=True, default="")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=False)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["recipient", "read_at", "-created_at"],
+                name="notif_recipient_unread_idx",
+            ),
+            models.Index(fields=["recipient", "-created_at"], name="notif_recipient_created_idx"),
+            models.Index(fields=["content_type", "object_id"], name="notif_target_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    @property
+    def title(self) -> str:
+        return str(self.data.get("title", ""))
+
+    @property
+    def excerpt(self) -> str:
+        return str(self.data.get("excerpt", ""))
+
+    @property
+    def url(self) -> str:
+        return str(self.data.get("url", ""))
+
+    @property
+    def count(self) -> int:
+        """How many events this (grouped) notification stands for."""
+        try:
+            return max(1, int(self.data.get("count", 1)))
+        except (TypeError, ValueError):
+            return 1
