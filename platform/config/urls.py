@@ -28,7 +28,7 @@ urlpatterns = [
     path("kurs/", views.placeholder, {"section": "course"}, name="course_placeholder"),
     path("videothek/", views.placeholder, {"section": "videothek"}, name="videothek_placeholder"),
     path("termine/", views.placeholder, {"section": "events"}, name="events_placeholder"),
-    path("foren/", views.placeholder, {"section": "forums"}, name="forums_placeholder"),
+    path("foren/", include("forums.urls")),
     path("chat/", views.placeholder, {"section": "chat"}, name="chat_placeholder"),
     path("aktionen/", views.placeholder, {"section": "actions"}, name="actions_placeholder"),
     path("regionen/", views.placeholder, {"section": "regions"}, name="regions_placeholder"),

@@ -90,7 +90,6 @@ PLACEHOLDERS: dict[str, Any] = {
     "course": _("Online course"),
     "videothek": _("Videothek"),
     "events": _("Events"),
-    "forums": _("Forums"),
     "chat": _("Chat"),
     "actions": _("Aktions-Pool"),
     "regions": _("Regions"),

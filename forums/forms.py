@@ -1,0 +1,53 @@
+"""Forms of the forum pages: they only carry the typed values; the services validate and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
+
+
+class NonceForm(forms.Form):
+    """A one-time token per rendered form, so a resent submission finds the post it already created."""
+
+    nonce = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Attach a service's ValidationError to the matching fields, the rest to the whole form."""
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
+        else:
+            self.add_error(None, error)
+
+
+class ReplyForm(NonceForm):
+    body_markdown = forms.CharField(
+        label=_("Your reply"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=BODY_MAX_LENGTH,
+        strip=False,
+        help_text=_("Markdown works: **bold**, *italic*, lists, links and > quotes."),
+    )
+
+
+class TopicForm(NonceForm):
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
+    body_markdown = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=BODY_MAX_LENGTH,
+        strip=False,
+        help_text=_("Markdown works: **bold**, *italic*, lists, links and > quotes."),
+    )
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=300,
+        help_text=_("Separated by commas, e.g. Raumsuche, Pressearbeit."),
+    )
+
+    def tag_names(self) -> list[str]:
+        return [name.strip() for name in self.cleaned_data.get("tags", "").split(",") if name.strip()]

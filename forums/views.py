@@ -1,0 +1,206 @@
+"""The forum pages: thin views over selectors (reads), services (writes) and permissions (who may)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import permissions, selectors, services
+from .forms import NonceForm, ReplyForm, TopicForm
+from .models import Category, Topic
+
+# How long a form's one-time token remembers what it created (a resend after that creates anew).
+NONCE_TTL = 60 * 60 * 24
+_PENDING = "pending"
+
+
+def _new_nonce() -> str:
+    return uuid.uuid4().hex
+
+
+def _nonce_key(request: HttpRequest, form: NonceForm) -> str:
+    return f"forums:nonce:{request.user.pk}:{form.cleaned_data['nonce']}"
+
+
+def _claim_nonce(request: HttpRequest, form: NonceForm) -> tuple[bool, str | None]:
+    """(claimed, url): claimed for a first submission; otherwise the URL the first one created, if done.
+
+    cache.add is atomic, so two copies of one submission arriving together cannot both write.
+    """
+    key = _nonce_key(request, form)
+    if cache.add(key, _PENDING, NONCE_TTL):
+        return True, None
+    created = cache.get(key)
+    return False, created if created and created != _PENDING else None
+
+
+def _categories_crumbs(category: Category) -> list[dict[str, str]]:
+    crumbs = [{"label": _("Forums"), "url": reverse("forums:index")}]
+    if category.parent_id:
+        crumbs.append({"label": category.parent.name, "url": selectors.category_url(category.parent)})
+    crumbs.append({"label": category.name, "url": selectors.category_url(category)})
+    return crumbs
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """The forum start page: categories, then the latest topics of all of them."""
+    return render(
+        request,
+        "forums/index.html",
+        {
+            "categories": selectors.category_rows_for(request.user),
+            "page_obj": selectors.topic_list_page(request.user, page=request.GET.get("page")),
+        },
+    )
+
+
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    found = selectors.visible_category_by_slug(request.user, slug)
+    if found is None:
+        raise Http404
+    return render(
+        request,
+        "forums/category.html",
+        {
+            "category": found,
+            "breadcrumbs": _categories_crumbs(found),
+            "page_obj": selectors.topic_list_page(request.user, category=found, page=request.GET.get("page")),
+            "can_start_topic": permissions.can_start_topic(request.user, found),
+            "new_topic_url": reverse("forums:topic_new", args=[found.slug]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def topic_new(request: HttpRequest, slug: str) -> HttpResponse:
+    found = selectors.visible_category_by_slug(request.user, slug)
+    if found is None:
+        raise Http404
+    if not permissions.can_start_topic(request.user, found):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = TopicForm(request.POST)
+        if form.is_valid():
+            claimed, created_url = _claim_nonce(request, form)
+            if not claimed:
+                return redirect(created_url or selectors.category_url(found))
+            try:
+                topic = services.topic_create(
+                    author=request.user,
+                    category=found,
+                    title=form.cleaned_data["title"],
+                    body_markdown=form.cleaned_data["body_markdown"],
+                    tags=form.tag_names(),
+                )
+            except ValidationError as error:
+                cache.delete(_nonce_key(request, form))
+                form.add_service_error(error)
+            except PermissionDenied as error:
+                cache.delete(_nonce_key(request, form))
+                form.add_error(None, str(error))
+            else:
+                url = selectors.topic_url(topic.pk)
+                cache.set(_nonce_key(request, form), url, NONCE_TTL)
+                return redirect(url)
+        form.data = form.data.copy()
+        form.data["nonce"] = _new_nonce()
+    else:
+        form = TopicForm(initial={"nonce": _new_nonce()})
+    crumbs = _categories_crumbs(found)
+    crumbs.append({"label": _("New topic"), "url": ""})
+    return render(request, "forums/topic_form.html", {"category": found, "form": form, "breadcrumbs": crumbs})
+
+
+def _reply_hint(request: HttpRequest, topic: Topic) -> str:
+    """Why there is no reply form, in a sentence (empty when there is one or nothing needs saying)."""
+    if topic.archived:
+        return _("This topic is archived; it takes no more replies.")
+    if topic.closed:
+        return _("This topic is closed; it takes no more replies.")
+    if request.user.is_authenticated:
+        return _("Confirm your e-mail address to take part in the discussions.")
+    return ""
+
+
+@require_http_methods(["GET", "POST"])
+def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
+    found = selectors.visible_topic(request.user, topic_id)
+    if found is None:
+        raise Http404
+    topic_url = selectors.topic_url(found.pk)
+    can_reply = permissions.can_reply(request.user, found)
+    form = None
+    page_number: object = request.GET.get("page")
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(topic_url)
+        form = ReplyForm(request.POST)
+        if form.is_valid():
+            claimed, created_url = _claim_nonce(request, form)
+            if not claimed:
+                return redirect(created_url or topic_url)
+            try:
+                post = services.post_create(
+                    author=request.user, topic=found, body_markdown=form.cleaned_data["body_markdown"]
+                )
+            except ValidationError as error:
+                cache.delete(_nonce_key(request, form))
+                form.add_service_error(error)
+            except PermissionDenied as error:
+                cache.delete(_nonce_key(request, form))
+                form.add_error(None, str(error))
+            else:
+                url = selectors.post_url(found.pk, post.post_number)
+                cache.set(_nonce_key(request, form), url, NONCE_TTL)
+                return redirect(url)
+        form.data = form.data.copy()
+        form.data["nonce"] = _new_nonce()
+        # The form sits under the last posts; show those around it again.
+        page_number = 10**6
+    elif can_reply:
+        form = ReplyForm(initial={"nonce": _new_nonce()})
+    accepted = found.accepted_post
+    crumbs = _categories_crumbs(found.category)
+    crumbs.append({"label": found.title, "url": topic_url})
+    return render(
+        request,
+        "forums/topic.html",
+        {
+            "topic": found,
+            "topic_url": topic_url,
+            "breadcrumbs": crumbs,
+            "tags": selectors.topic_tag_names(found),
+            "page_obj": selectors.topic_post_page(found, page=page_number),
+            "accepted": accepted if accepted and not accepted.is_deleted else None,
+            "accepted_url": selectors.post_url(found.pk, accepted.post_number) if accepted else "",
+            "form": form,
+            "reply_hint": "" if form is not None else _reply_hint(request, found),
+            "login_url": f"{reverse('account_login')}?next={topic_url}",
+        },
+    )
+
+
+def post_permalink(request: HttpRequest, topic_id: int, post_number: int) -> HttpResponse:
+    """Open the page of the topic that shows post N, scrolled to it; past the end, the last post."""
+    found = selectors.visible_topic(request.user, topic_id)
+    if found is None:
+        raise Http404
+    page = selectors.post_page_number(found, post_number)
+    if page is None:
+        last = selectors.last_post_number(found)
+        if last is None or last == post_number:
+            raise Http404
+        if post_number > last:
+            return redirect(selectors.post_url(found.pk, last))
+        raise Http404
+    return redirect(f"{selectors.topic_url(found.pk)}?page={page}#post-{post_number}")
