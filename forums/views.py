@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -41,6 +42,35 @@ def _claim_nonce(request: HttpRequest, form: NonceForm) -> tuple[bool, str | Non
         return True, None
     created = cache.get(key)
     return False, created if created and created != _PENDING else None
+
+
+def _submit_once(
+    request: HttpRequest, form: NonceForm, create: Callable[[], str], fallback_url: str
+) -> HttpResponse | None:
+    """Run `create` (a service call returning the URL of what it made) once per form token.
+
+    A resent form redirects to what the first submission created. When the service
+    refuses, its message lands in the form, the token is released and the form gets a
+    fresh one, and None tells the caller to render the form again with the typed text.
+    """
+    if form.is_valid():
+        claimed, created_url = _claim_nonce(request, form)
+        if not claimed:
+            return redirect(created_url or fallback_url)
+        try:
+            url = create()
+        except ValidationError as error:
+            cache.delete(_nonce_key(request, form))
+            form.add_service_error(error)
+        except PermissionDenied as error:
+            cache.delete(_nonce_key(request, form))
+            form.add_error(None, str(error))
+        else:
+            cache.set(_nonce_key(request, form), url, NONCE_TTL)
+            return redirect(url)
+    form.data = form.data.copy()
+    form.data["nonce"] = _new_nonce()
+    return None
 
 
 def _categories_crumbs(category: Category) -> list[dict[str, str]]:
@@ -90,30 +120,20 @@ def topic_new(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     if request.method == "POST":
         form = TopicForm(request.POST)
-        if form.is_valid():
-            claimed, created_url = _claim_nonce(request, form)
-            if not claimed:
-                return redirect(created_url or selectors.category_url(found))
-            try:
-                topic = services.topic_create(
-                    author=request.user,
-                    category=found,
-                    title=form.cleaned_data["title"],
-                    body_markdown=form.cleaned_data["body_markdown"],
-                    tags=form.tag_names(),
-                )
-            except ValidationError as error:
-                cache.delete(_nonce_key(request, form))
-                form.add_service_error(error)
-            except PermissionDenied as error:
-                cache.delete(_nonce_key(request, form))
-                form.add_error(None, str(error))
-            else:
-                url = selectors.topic_url(topic.pk)
-                cache.set(_nonce_key(request, form), url, NONCE_TTL)
-                return redirect(url)
-        form.data = form.data.copy()
-        form.data["nonce"] = _new_nonce()
+
+        def create() -> str:
+            topic = services.topic_create(
+                author=request.user,
+                category=found,
+                title=form.cleaned_data["title"],
+                body_markdown=form.cleaned_data["body_markdown"],
+                tags=form.tag_names(),
+            )
+            return selectors.topic_url(topic.pk)
+
+        response = _submit_once(request, form, create, selectors.category_url(found))
+        if response is not None:
+            return response
     else:
         form = TopicForm(initial={"nonce": _new_nonce()})
     crumbs = _categories_crumbs(found)
@@ -145,26 +165,16 @@ def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(topic_url)
         form = ReplyForm(request.POST)
-        if form.is_valid():
-            claimed, created_url = _claim_nonce(request, form)
-            if not claimed:
-                return redirect(created_url or topic_url)
-            try:
-                post = services.post_create(
-                    author=request.user, topic=found, body_markdown=form.cleaned_data["body_markdown"]
-                )
-            except ValidationError as error:
-                cache.delete(_nonce_key(request, form))
-                form.add_service_error(error)
-            except PermissionDenied as error:
-                cache.delete(_nonce_key(request, form))
-                form.add_error(None, str(error))
-            else:
-                url = selectors.post_url(found.pk, post.post_number)
-                cache.set(_nonce_key(request, form), url, NONCE_TTL)
-                return redirect(url)
-        form.data = form.data.copy()
-        form.data["nonce"] = _new_nonce()
+
+        def create() -> str:
+            post = services.post_create(
+                author=request.user, topic=found, body_markdown=form.cleaned_data["body_markdown"]
+            )
+            return selectors.post_url(found.pk, post.post_number)
+
+        response = _submit_once(request, form, create, topic_url)
+        if response is not None:
+            return response
         # The form sits under the last posts; show those around it again.
         page_number = 10**6
     elif can_reply:
