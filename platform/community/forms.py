@@ -9,7 +9,8 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Handlungsfeld, Profile, Region
+from .handles import HANDLE_RE
+from .models import HANDLE_MAX_LENGTH, Handlungsfeld, Profile, Region, User
 
 
 class SignupForm(AllauthSignupForm):
@@ -40,6 +41,12 @@ class SignupForm(AllauthSignupForm):
 
 class ProfileForm(forms.Form):
     display_name = forms.CharField(label=_("Display name"), max_length=80)
+    handle = forms.CharField(
+        label=_("Handle"),
+        max_length=HANDLE_MAX_LENGTH,
+        required=False,
+        help_text=_("Others mention you with @handle. Lower-case letters, digits, dot, hyphen and underscore."),
+    )
     region = forms.ModelChoiceField(
         label=_("Region"),
         queryset=Region.objects.none(),
@@ -60,8 +67,9 @@ class ProfileForm(forms.Form):
         help_text=_("Up to 600 characters. Markdown is allowed (e.g. **bold**, links)."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["region"].queryset = Region.objects.select_related("grossregion").order_by("name")
         self.fields["handlungsfelder"].queryset = Handlungsfeld.objects.order_by("order", "name")
 
@@ -71,10 +79,29 @@ class ProfileForm(forms.Form):
             raise forms.ValidationError(_("Please enter a display name."))
         return name
 
+    def clean_handle(self) -> str:
+        handle = self.cleaned_data["handle"].strip().lstrip("@").lower()
+        if not handle:
+            return ""  # left empty: the current handle stays
+        if not HANDLE_RE.match(handle):
+            raise forms.ValidationError(
+                _(
+                    "Use 2 to 30 lower-case letters, digits, dots, hyphens or underscores, "
+                    "starting with a letter or digit."
+                )
+            )
+        taken = User.objects.filter(handle__iexact=handle)
+        if self.user is not None:
+            taken = taken.exclude(pk=self.user.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("This handle is already taken. Please choose another one."))
+        return handle
+
     @classmethod
     def initial_for(cls, profile: Profile) -> dict[str, Any]:
         return {
             "display_name": profile.user.display_name,
+            "handle": profile.user.handle,
             "region": profile.region_id,
             "handlungsfelder": list(profile.handlungsfelder.values_list("pk", flat=True)),
             "bio": profile.bio,

@@ -28,6 +28,9 @@ class Country(models.TextChoices):
     SOUTH_TYROL = "IT", _("South Tyrol (Italy)")
 
 
+HANDLE_MAX_LENGTH = 30
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -69,6 +72,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff status"), default=False, help_text=_("May log into the Django admin site."))
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
+    # The @name in mentions and profile addresses; unique regardless of case, chosen from the display name.
+    handle = models.CharField(
+        _("handle"),
+        max_length=HANDLE_MAX_LENGTH,
+        blank=True,
+        help_text=_("Used for @mentions and your profile address. Letters, digits, dot, hyphen and underscore."),
+    )
+    # A silenced member reads but writes nothing visible to others until this moment.
+    silenced_until = models.DateTimeField(_("silenced until"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -82,6 +94,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["display_name", "email"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="community_user_email_ci_unique"),
+            models.UniqueConstraint(
+                Lower("handle"), condition=~models.Q(handle=""), name="community_user_handle_ci_unique"
+            ),
         ]
         permissions = [
             ("moderate_community", _("Can moderate forums and chat")),
@@ -94,6 +109,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).strip()
+
+    def save(self, *args, **kwargs) -> None:
+        # Every creation path (allauth sign-up, createsuperuser, the admin, factories) needs a handle,
+        # so it is chosen here rather than in one service.
+        if not self.handle:
+            from .handles import unique_handle
+
+            self.handle = unique_handle(self.display_name or self.email.split("@")[0], exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_silenced(self) -> bool:
+        return self.silenced_until is not None and self.silenced_until > timezone.now()
 
     def get_full_name(self) -> str:
         return str(self)

@@ -34,8 +34,11 @@ def is_member(user: UserLike) -> bool:
 
 
 def can_post(user: UserLike) -> bool:
-    """The one rule every app asks before a member writes anything visible to others."""
-    return is_member(user)
+    """The one rule every app asks before a member writes anything visible to others.
+
+    Silenced members keep reading but write nothing until their silence ends.
+    """
+    return is_member(user) and not getattr(user, "is_silenced", False)
 
 
 def is_moderator(user: UserLike) -> bool:

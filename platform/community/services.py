@@ -39,10 +39,15 @@ def profile_update(
     region: Region | None,
     handlungsfelder: Iterable[Handlungsfeld],
     bio: str,
+    handle: str | None = None,
 ) -> Profile:
     """Update what a member shows about themselves; the bio is rendered once, here."""
     user.display_name = display_name.strip()
-    user.save(update_fields=["display_name"])
+    fields = ["display_name"]
+    if handle:
+        user.handle = handle
+        fields.append("handle")
+    user.save(update_fields=fields)
     profile = profile_ensure(user=user)
     profile.region = region
     profile.bio = bio.strip()

@@ -18,7 +18,7 @@ from .forms import ProfileForm
 def profile_edit(request: HttpRequest) -> HttpResponse:
     profile = selectors.profile_for_edit(user=request.user)
     if request.method == "POST":
-        form = ProfileForm(request.POST)
+        form = ProfileForm(request.POST, user=request.user)
         if form.is_valid():
             services.profile_update(
                 user=request.user,
@@ -26,12 +26,13 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                 region=form.cleaned_data["region"],
                 handlungsfelder=form.cleaned_data["handlungsfelder"],
                 bio=form.cleaned_data["bio"],
+                handle=form.cleaned_data["handle"],
             )
             messages.success(request, _("Your profile has been saved."))
             return redirect("community:profile_edit")
         messages.error(request, _("Please correct the marked fields."))
     else:
-        form = ProfileForm(initial=ProfileForm.initial_for(profile))
+        form = ProfileForm(initial=ProfileForm.initial_for(profile), user=request.user)
     return render(request, "community/profile_edit.html", {"form": form, "profile": profile})
 
 
