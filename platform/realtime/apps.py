@@ -7,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class RealtimeConfig(AppConfig):
     name = "realtime"
     verbose_name = _("Realtime")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -34,6 +34,11 @@ def group_name(stream: str) -> str:
     return f"stream.{match['kind']}.{match['key']}"
 
 
+def user_group(user_id: int) -> str:
+    """The per-user control group every socket of a logged-in member joins (access rechecks)."""
+    return f"realtime.user.{int(user_id)}"
+
+
 def publish(*, stream: str, kind: str, payload: dict[str, Any], event_id: int | None = None) -> None:
     """Deliver an event to a stream's subscribers once the current transaction has committed.
 
@@ -56,3 +61,24 @@ def _deliver(group: str, event: Event) -> None:
         async_to_sync(layer.group_send)(group, {"type": "stream.event", "event": event})
     except Exception:  # delivery is best effort; replay from the database fills gaps
         logger.exception("Could not publish %s to %s", event["kind"], event["stream"])
+
+
+def request_recheck(user_id: int) -> None:
+    """Ask every open socket of this member to re-check its subscriptions now, after commit.
+
+    Services call it when a member may have lost access (team membership removed,
+    account deactivated, role taken away); without it sockets re-check on their own
+    every REALTIME_RECHECK_SECONDS.
+    """
+    group = user_group(user_id)
+    transaction.on_commit(lambda: _send_control(group, {"type": "realtime.recheck"}))
+
+
+def _send_control(group: str, message: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, message)
+    except Exception:  # the periodic re-check still ends lost subscriptions
+        logger.exception("Could not send %s to %s", message["type"], group)

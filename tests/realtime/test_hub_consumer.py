@@ -26,6 +26,8 @@ async def _exchange(origin: str | None, frames: list[str]) -> tuple[bool, list[d
     connected, _subprotocol = await communicator.connect()
     replies: list[dict[str, Any]] = []
     if connected:
+        hello = json.loads(await communicator.receive_from())
+        assert hello["type"] == "hello"
         for frame in frames:
             await communicator.send_input({"type": "websocket.receive", "text": frame})
             replies.append(json.loads(await communicator.receive_from()))
@@ -128,6 +130,7 @@ def test_the_consumer_knows_the_logged_in_member_from_the_session_cookie(member,
             application(), "/ws/", headers=[(b"origin", b"http://testserver"), (b"cookie", cookie.encode())]
         )
         connected, _ = await communicator.connect()
+        await communicator.receive_from()  # hello
         await communicator.send_to(text_data=json.dumps({"type": "ping"}))
         reply = json.loads(await communicator.receive_from())
         await communicator.disconnect()
