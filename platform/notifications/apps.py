@@ -13,3 +13,6 @@ class NotificationsConfig(AppConfig):
 
         # Generic kinds only; feature apps register their own (reply, mention, ...) in their ready().
         register_kind("moderation_outcome", _("Moderation"), icon="alert")
+        from .realtime import register as register_streams
+
+        register_streams()  # user:<id> on the realtime hub

@@ -64,6 +64,12 @@ class Notification(models.Model):
             ),
             models.Index(fields=["recipient", "-created_at"], name="notif_recipient_created_idx"),
             models.Index(fields=["content_type", "object_id"], name="notif_target_idx"),
+            # The e-mail job's question: which unread notifications have not been mailed yet?
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(read_at__isnull=True, emailed_at__isnull=True),
+                name="notif_email_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -92,3 +98,36 @@ class Notification(models.Model):
             return max(1, int(self.data.get("count", 1)))
         except (TypeError, ValueError):
             return 1
+
+
+class NotificationPreference(models.Model):
+    """How a member wants to be told: e-mails for unread notifications, and a digest (off until chosen)."""
+
+    class Digest(models.TextChoices):
+        OFF = "off", _("No digest")
+        DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+        primary_key=True,
+    )
+    email_notifications = models.BooleanField(
+        _("e-mail me about unread notifications"),
+        default=True,
+        help_text=_("Sent when a notification is still unread after a few minutes; one mail per burst."),
+    )
+    digest = models.CharField(_("summary by e-mail"), max_length=10, choices=Digest.choices, default=Digest.OFF)
+    digest_last_sent_at = models.DateTimeField(_("last summary sent at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        indexes = [models.Index(fields=["digest", "digest_last_sent_at"], name="notif_pref_digest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.digest}"

@@ -1,8 +1,10 @@
-"""The registry of notification kinds: each app registers its own kinds in AppConfig.ready()."""
+"""Registries filled by feature apps in AppConfig.ready(): notification kinds, digest sections, settings sections."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.functional import Promise
 
@@ -47,3 +49,83 @@ def is_registered(key: str) -> bool:
 def all_kinds() -> list[NotificationKind]:
     """Every registered kind, in registration order."""
     return list(_kinds.values())
+
+
+# --- digest sections ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One line of a digest: what it is about, where it is (a path on this site), and a short note."""
+
+    title: str
+    url: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    key: str
+    label: str | Promise
+    # build(user=..., since=..., now=...) -> the section's items for this member, permission-aware.
+    build: Callable[..., list[DigestItem]]
+
+
+_digest_sections: dict[str, DigestSection] = {}
+
+
+def register_digest_section(key: str, label: str | Promise, build: Callable[..., list[DigestItem]]) -> DigestSection:
+    """A feature app contributes a part of the digest (forums: popular and unread topics)."""
+    section = DigestSection(key=key, label=label, build=build)
+    _digest_sections[key] = section
+    return section
+
+
+def unregister_digest_section(key: str) -> None:
+    _digest_sections.pop(key, None)
+
+
+def digest_sections() -> list[DigestSection]:
+    return list(_digest_sections.values())
+
+
+# --- settings sections -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SettingsSection:
+    """A part of the member's notification settings page that a feature app owns.
+
+    `form(user=..., data=None, prefix=...)` returns a bound or unbound Django form,
+    `save(user=..., form=...)` stores a valid one. The platform never imports the app.
+    """
+
+    key: str
+    label: str | Promise
+    form: Callable[..., Any]
+    save: Callable[..., None]
+    help_text: str | Promise = ""
+
+
+_settings_sections: dict[str, SettingsSection] = {}
+
+
+def register_settings_section(
+    key: str,
+    label: str | Promise,
+    *,
+    form: Callable[..., Any],
+    save: Callable[..., None],
+    help_text: str | Promise = "",
+) -> SettingsSection:
+    section = SettingsSection(key=key, label=label, form=form, save=save, help_text=help_text)
+    _settings_sections[key] = section
+    return section
+
+
+def unregister_settings_section(key: str) -> None:
+    _settings_sections.pop(key, None)
+
+
+def settings_sections() -> list[SettingsSection]:
+    return list(_settings_sections.values())

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.notification_list, name="list"),
     path("gelesen/", views.mark_read, name="mark_read"),
     path("<int:pk>/", views.notification_open, name="open"),
+    path("abmelden/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -1,4 +1,4 @@
-"""The member's notifications page, marking read, and opening a notification (marks it read, then follows it)."""
+"""The member's notifications page, marking read, opening a notification, the settings page and unsubscribing."""
 
 from __future__ import annotations
 
@@ -10,9 +10,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import registry, selectors, services
+from . import emails, registry, selectors, services
+from .forms import PreferenceForm
+from .models import NotificationPreference
 
 PER_PAGE = 30
 STATUS_UNREAD = "unread"
@@ -104,3 +107,71 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     if target is None:
         return redirect("notifications:list")
     return HttpResponseRedirect(target)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    """E-mails and digest (the platform's part) plus the sections feature apps registered (forum defaults)."""
+    preference = services.preference_for(user=request.user)
+    sections = registry.settings_sections()
+    data = request.POST if request.method == "POST" else None
+    form = PreferenceForm(
+        data,
+        initial={"email_notifications": preference.email_notifications, "digest": preference.digest},
+        prefix="mail",
+    )
+    section_forms = [
+        {"section": section, "form": section.form(user=request.user, data=data, prefix=section.key)}
+        for section in sections
+    ]
+    if request.method == "POST":
+        if form.is_valid() and all(entry["form"].is_valid() for entry in section_forms):
+            services.preference_update(
+                user=request.user,
+                email_notifications=form.cleaned_data["email_notifications"],
+                digest=form.cleaned_data["digest"],
+            )
+            for entry in section_forms:
+                entry["section"].save(user=request.user, form=entry["form"])
+            messages.success(request, _("Your notification settings are saved."))
+            return redirect("notification_settings:edit")
+        messages.error(request, _("Please check the marked fields."))
+    return render(
+        request,
+        "notifications/settings.html",
+        {"form": form, "section_forms": section_forms},
+    )
+
+
+def _unsubscribe_scope_label(scope: str) -> str:
+    if scope == emails.SCOPE_DIGEST:
+        return _("summary e-mails")
+    return _("e-mails about unread notifications")
+
+
+# CSRF-exempt because mail clients POST here without a session (RFC 8058 one-click);
+# the signed token in the URL is what authenticates the request.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET: a confirmation page with a button; POST: unsubscribe at once (one-click), without logging in."""
+    found = emails.read_unsubscribe_token(token)
+    if found is None:
+        return render(request, "notifications/unsubscribe_invalid.html", status=400)
+    context = {
+        "token": token,
+        "scope": found.scope,
+        "what": _unsubscribe_scope_label(found.scope),
+        "settings_url": reverse("notification_settings:edit"),
+    }
+    if request.method == "POST":
+        services.preference_unsubscribe(user=found.user, scope=found.scope)
+        return render(request, "notifications/unsubscribe_done.html", context)
+    preference = NotificationPreference.objects.filter(user=found.user).first()
+    if found.scope == emails.SCOPE_DIGEST:
+        active = preference is not None and preference.digest != NotificationPreference.Digest.OFF
+    else:
+        active = preference is None or preference.email_notifications
+    context["already"] = not active
+    return render(request, "notifications/unsubscribe_confirm.html", context)

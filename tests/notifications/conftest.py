@@ -15,3 +15,16 @@ def test_kinds():
     yield ("test_reply", "test_reaction")
     registry.unregister_kind("test_reply")
     registry.unregister_kind("test_reaction")
+
+
+# The forum fixtures (categories of each visibility, topics started through the services), for the
+# tests of what the forums tell members through the notifications.
+from tests.forums.conftest import (  # noqa: E402, F401
+    CategoryFactory,
+    category,
+    start_topic,
+    team,
+    team_category,
+    team_member,
+    topic,
+)
