@@ -41,11 +41,12 @@ MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --i
 
 DEMO_PASSWORD := mitmach-demo-2026
 
-.PHONY: help run test lint format messages compilemessages install install-dev chromium clean
+.PHONY: help run test lint format messages compilemessages install install-dev chromium clean bench
 
 help:
 	@echo "make run              install, migrate, seed demo content, serve http://$(HOST):$(PORT)/ (HTTP + websockets)"
 	@echo "make test             run the whole test suite (pytest -n auto; PYTEST_ARGS='...' adds options)"
+	@echo "make bench            benchmarks under gunicorn: forum pages vs. a bare view (BENCH_ARGS='...'; see docs/benchmarks.md)"
 	@echo "make lint             ruff check, ruff format --check, djlint --lint, README table check"
 	@echo "make format           ruff format and ruff check --fix"
 	@echo "make messages         update the German catalogue platform/locale/de/LC_MESSAGES/django.po"
@@ -100,7 +101,13 @@ run: $(STAMP)
 		echo "  admin@example.org            Administration (superuser)"; }
 	@echo
 	@echo "Mitmach platform: http://$(HOST):$(PORT)/   (Wagtail admin: /cms/, websockets: /ws/; stop with Ctrl+C)"
+	@echo "Scheduler for notification e-mails and digests: manage.py run_scheduler, running beside the server."
 	@echo
+	@# Two processes: the scheduler in the background, the server in the foreground; when the
+	@# server ends (Ctrl+C or an error) the EXIT trap stops the scheduler too.
+	$(MANAGE) run_scheduler & scheduler=$$!; \
+	trap 'kill -TERM $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null || true' EXIT; \
+	trap 'exit 130' INT; trap 'exit 143' TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 # --- tests -------------------------------------------------------------------
@@ -127,6 +134,12 @@ test: $(DEV_STAMP) chromium
 	@rc=0; $(BIN)/pytest -n auto $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests." >&2; exit 1; fi; \
 	exit $$rc
+
+# Benchmarks live in tests/benchmarks/ (no test_*.py files, so pytest never collects them).
+# With DATABASE_URL set to PostgreSQL they create and drop their own database on that server.
+BENCH_ARGS ?=
+bench: $(DEV_STAMP)
+	$(BIN)/python tests/benchmarks/forum_pages.py $(BENCH_ARGS)
 
 # --- code quality ------------------------------------------------------------
 

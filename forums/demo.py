@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import random
+from datetime import timedelta
 from typing import TextIO
 
 from community import demo
+
+from .demo_topics import ACCOUNT_KEYS, DEMO_MEMBERS, TOPICS
 
 # slug, name, description, colour, visibility, who may start topics
 NETWORK_CATEGORIES = [
@@ -14,71 +18,21 @@ NETWORK_CATEGORIES = [
     ("ankuendigungen", "Ankündigungen", "Neuigkeiten aus dem Begleitteam.", "#b91c1c", "public", "moderators"),
 ]  # fmt: skip
 
-# category slug, author e-mail, title, body, tags, [(author e-mail, reply)], number of the accepted reply or None
-TOPICS = [
-    ("mitmach-konferenz", "mitglied@example.org", "Wie habt ihr einen Raum für die Konferenz gefunden?",
-     "Wir planen unsere Mitmach-Konferenz im Wendland für etwa **120 Menschen**. Die Stadthalle ist zu teuer, "
-     "die Schulaula an Wochenenden nicht frei.\n\nWie habt ihr euren Raum gefunden? Gab es Unterstützung von der Gemeinde?",
-     ["raumsuche", "konferenz"],
-     [("admin@example.org", "Im Waldviertel hat uns die Gemeinde den Festsaal kostenlos überlassen – wir haben im Gegenzug die Bürgermeisterin zur Eröffnung eingeladen. Fragt früh, mindestens ein halbes Jahr vorher."),
-      ("redaktion@example.org", "Im Vinschgau waren wir in einer Berufsschule. Wichtig: Gruppenräume für die Workshops, nicht nur ein großer Saal."),
-      ("mitglied@example.org", "Danke euch! Wir fragen jetzt bei der Gemeinde und der Volkshochschule an.")], 2),
-    ("mitmach-konferenz", "redaktion@example.org", "Vorlage für die Pressemitteilung gesucht",
-     "Hat jemand eine Vorlage für die Pressemitteilung vor der Konferenz? Am besten eine, die in der Lokalzeitung auch wirklich gedruckt wurde.",
-     ["presse", "vorlagen"],
-     [("moderation@example.org", "Im Kurs gibt es im Modul *Öffentlichkeitsarbeit* eine Vorlage. Kurz halten, ein gutes Foto, ein Zitat aus dem Team."),
-      ("mitglied@example.org", "Unsere Mitteilung aus dem Wendland stelle ich gerne hier ein, sobald sie erschienen ist.")], None),
-    ("allgemeines", "mitglied@example.org", "Hallo aus dem Wendland!",
-     "Ich bin Mia und seit Januar im Regionalteam Wendland. Bei uns geht es vor allem um Ernährung und Mobilität. Ich freue mich auf den Austausch!",
-     ["vorstellung"],
-     [("moderation@example.org", "Herzlich willkommen, Mia! Schau gern auch in die Weggemeinschaft Süd hinein."),
-      ("admin@example.org", "Willkommen! Im Waldviertel haben wir ähnliche Themen – melde dich gern.")], None),
-    ("allgemeines", "admin@example.org", "Was hat euch beim ersten Teamtreffen geholfen?",
-     "Das erste Treffen eines neuen Regionalteams prägt viel. Was hat bei euch gut funktioniert – und was würdet ihr anders machen?",
-     ["teamaufbau"],
-     [("redaktion@example.org", "Eine klare Einladung mit Uhrzeit und Ende, ein Check-in und am Schluss konkrete nächste Schritte mit Namen."),
-      ("mitglied@example.org", "Bei uns hat geholfen, dass jede Person ein Foto aus ihrer Region mitgebracht hat.")], None),
-    ("hilfe", "mitglied@example.org", "Wie ändere ich meinen Anzeigenamen?",
-     "Ich möchte statt meiner E-Mail-Adresse meinen Vornamen anzeigen lassen. Wo finde ich das?",
-     ["konto"],
-     [("moderation@example.org", "Unter *Mein Profil* kannst du den Anzeigenamen ändern. Deine E-Mail-Adresse wird nie angezeigt."),
-      ("mitglied@example.org", "Gefunden, danke!")], 1),
-    ("ankuendigungen", "moderation@example.org", "Willkommen in den neuen Foren",
-     "Ab heute könnt ihr euch hier nach Handlungsfeldern sortiert austauschen. Bitte bleibt freundlich und beim Thema – "
-     "die Moderation hilft gern weiter.\n\n- Fragen zur Plattform: *Hilfe zur Plattform*\n- Vorstellen: *Allgemeines & Vorstellungsrunde*",
-     ["foren"],
-     [("mitglied@example.org", "Super, danke fürs Einrichten!")], None),
-    ("energie", "admin@example.org", "Bürgerenergiegenossenschaft gründen – wo anfangen?",
-     "Im Waldviertel wollen einige Gemeinden eine Bürgerenergiegenossenschaft gründen. Welche ersten Schritte haben sich bei euch bewährt?",
-     ["bürgerenergie", "genossenschaft"],
-     [("redaktion@example.org", "Sucht euch früh einen Prüfverband, der euch bei der Satzung berät. Das spart viel Zeit."),
-      ("mitglied@example.org", "Und ladet die Stadtwerke ein – bei uns waren sie überraschend offen.")], 1),
-    ("mobilitaet", "mitglied@example.org", "Erfahrungen mit Mitfahrbänken auf dem Land",
-     "Wir überlegen, im Wendland Mitfahrbänke aufzustellen. Werden sie bei euch genutzt, oder stehen sie nur herum?",
-     ["mitfahrbank", "ländlicher raum"],
-     [("redaktion@example.org", "Im Vinschgau laufen sie gut, seit es eine kleine App-Ergänzung gibt und die Bänke gut sichtbar an Ortsausgängen stehen."),
-      ("admin@example.org", "Wichtig ist die Begleitung: ein Fest zur Eröffnung und Paten, die die ersten Wochen mitfahren.")], None),
-    ("ernaehrung-landwirtschaft", "redaktion@example.org", "Solidarische Landwirtschaft: Verteilpunkte organisieren",
-     "Unsere Solawi wächst und die Verteilung am Hof reicht nicht mehr. Wie organisiert ihr Verteilpunkte in den Dörfern?",
-     ["solawi"],
-     [("mitglied@example.org", "Wir nutzen Garagen von Mitgliedern – mit Kühlschrank und einer Liste an der Tür."),
-      ("admin@example.org", "Im Waldviertel liefert der Hof an drei Dorfläden; die Läden freuen sich über die zusätzliche Kundschaft.")], 1),
-    ("team:regionalteam-wendland", "mitglied@example.org", "Protokoll unseres Treffens im März",
-     "Hier das Protokoll unseres letzten Treffens. Offene Punkte: Raum für die Konferenz, Kontakt zur Lokalzeitung, Termin für das Sommerfest.",
-     ["protokoll"],
-     [("moderation@example.org", "Danke fürs Protokoll! Ich kümmere mich um die Lokalzeitung.")], None),
-]  # fmt: skip
+# Reactions are drawn with these weights, so hearts and thumbs are the most common, as in real forums.
+REACTION_WEIGHTS = {"heart": 5, "+1": 6, "tada": 1, "pray": 2, "bulb": 2}
+# The discussions spread over this many days before the seed runs.
+SPREAD_DAYS = 150
+SEED = 4
 
 
 def _team_slug(team_slug: str) -> str:
     return f"team-{team_slug}"
 
 
-def seed_forums(out: TextIO) -> None:
-    from community.models import Handlungsfeld, Team, User
+def _seed_categories() -> dict:
+    from community.models import Handlungsfeld, Team
 
-    from .models import Category, Topic
-    from .services import post_create, topic_create, topic_mark_solved
+    from .models import Category
 
     categories: dict[str, Category] = {}
     position = 0
@@ -118,23 +72,155 @@ def seed_forums(out: TextIO) -> None:
                 "topic_starters": Category.TopicStarters.TEAM,
             },
         )
+    return categories
 
-    users = {user.email: user for user in User.objects.filter(email__in=[row[0] for row in demo.ACCOUNTS])}
-    created = 0
-    for category_key, author_email, title, body, tags, replies, accepted in TOPICS:
-        category = categories.get(category_key)
-        author = users.get(author_email)
-        if category is None or author is None or Topic.objects.filter(category=category, title=title).exists():
-            continue
-        topic = topic_create(author=author, category=category, title=title, body_markdown=body, tags=tags)
-        posts = [post_create(author=users[email], topic=topic, body_markdown=text) for email, text in replies]
-        if accepted is not None:
-            topic_mark_solved(actor=author, topic=topic, post=posts[accepted - 1])
-        created += 1
-    out.write(f"  Forum categories: {len(categories)}, demo topics: {len(TOPICS)} ({created} new)\n")
+
+def _seed_members() -> dict:
+    """The demo's forum voices besides the four platform accounts: verified members without a password."""
+    from allauth.account.models import EmailAddress
+
+    from community.models import Region, Team, TeamMembership, User
+    from community.services import member_role_grant, profile_ensure
+
+    users = {key: User.objects.filter(email=email).first() for key, email in ACCOUNT_KEYS.items()}
+    for key, email, name, region_slug, team_slugs in DEMO_MEMBERS:
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = User(email=email, display_name=name)
+            user.set_unusable_password()
+            user.save()
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+            member_role_grant(user=user)
+            profile = profile_ensure(user=user)
+            profile.region = Region.objects.filter(slug=region_slug).first()
+            profile.save(update_fields=["region"])
+            for team in Team.objects.filter(slug__in=team_slugs):
+                TeamMembership.objects.get_or_create(team=team, user=user)
+        users[key] = user
+    return {key: user for key, user in users.items() if user is not None}
+
+
+def _spread_in_time(rng: random.Random, created: list) -> None:
+    """Give the new topics and posts dates over the last months; the topic and category times follow."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from .models import Category, Post, Topic
+
+    now = timezone.now()
+    posts_to_update: list[Post] = []
+    topics_to_update: list[Topic] = []
+    # Older topics first in the data, so the list order of the seed reads like a history.
+    ages = sorted((rng.uniform(2, SPREAD_DAYS) for _ in created), reverse=True)
+    for (topic, posts), age in zip(created, ages, strict=True):
+        moment = now - timedelta(days=age)
+        for index, post in enumerate(posts):
+            if index:
+                moment = min(moment + timedelta(minutes=rng.randint(20, 60 * 36)), now - timedelta(minutes=5))
+            post.created_at = moment
+            posts_to_update.append(post)
+        topic.created_at = posts[0].created_at
+        topic.last_posted_at = posts[-1].created_at
+        topics_to_update.append(topic)
+    Post.objects.bulk_update(posts_to_update, ["created_at"], batch_size=200)
+    Topic.objects.bulk_update(topics_to_update, ["created_at", "last_posted_at"], batch_size=200)
+    # The start page shows each category's latest topic and time from these stored fields.
+    category_ids = {topic.category_id for topic, _posts in created}
+    for category in Category.objects.filter(pk__in=category_ids):
+        latest = Topic.objects.filter(category=category).order_by("-last_posted_at", "-pk").first()
+        last = Topic.objects.filter(category=category).aggregate(last=Max("last_posted_at"))["last"]
+        Category.objects.filter(pk=category.pk).update(last_topic=latest, last_posted_at=last)
+
+
+def _react(rng: random.Random, created: list, users: list) -> int:
+    """Reactions from the demo members, written in bulk with exactly the counters reaction_toggle keeps.
+
+    In bulk rather than through reaction_toggle: hundreds of reactions would each notify and publish,
+    which made the seed take most of a minute, and the demo needs no notifications about them.
+    """
+    from django.utils import timezone
+
+    from . import permissions
+    from .models import Post, Reaction, Topic
+
+    now = timezone.now()
+    kinds = list(REACTION_WEIGHTS)
+    weights = list(REACTION_WEIGHTS.values())
+    reactions: list[Reaction] = []
+    for topic, posts in created:
+        topic_total = 0
+        for post in posts:
+            # Opening posts and long answers collect more reactions.
+            bonus = 1 if post.post_number == 1 or len(post.body_markdown) > 300 else 0
+            wanted = rng.choice([0, 0, 1, 1, 2, 3, 4]) + bonus
+            counts: dict[str, int] = {}
+            for user in rng.sample(users, k=min(wanted, len(users))):
+                if not permissions.can_react(user, post):
+                    continue
+                kind = rng.choices(kinds, weights)[0]
+                counts[kind] = counts.get(kind, 0) + 1
+                moment = min(post.created_at + timedelta(minutes=rng.randint(5, 60 * 48)), now)
+                reactions.append(Reaction(post=post, user=user, kind=kind, created_at=moment))
+            post.reaction_counts = {kind: counts[kind] for kind in Reaction.Kind.values if kind in counts}
+            post.reaction_count = sum(counts.values())
+            topic_total += post.reaction_count
+        topic.reaction_count = topic_total
+    Reaction.objects.bulk_create(reactions, batch_size=500)
+    Post.objects.bulk_update(
+        [post for _topic, posts in created for post in posts], ["reaction_counts", "reaction_count"], batch_size=200
+    )
+    Topic.objects.bulk_update([topic for topic, _posts in created], ["reaction_count"], batch_size=200)
+    return len(reactions)
+
+
+def seed_forums(out: TextIO) -> None:
+    from . import permissions
+    from .models import Post, Topic
+    from .services import bookmark_toggle, post_create, topic_create, topic_mark_solved
+    from .services.moderation import limits_bypassed
+
+    rng = random.Random(SEED)  # noqa: S311 - demo data, not security
+    categories = _seed_categories()
+    users = _seed_members()
+    reactors = sorted(users.values(), key=lambda user: user.email)
+    created: list[tuple[Topic, list[Post]]] = []
+    reactions = 0
+    # The demo writes many posts within a second; the new-member limits are for people, not for the seed.
+    with limits_bypassed():
+        for category_key, author_key, title, body, tags, replies, accepted in TOPICS:
+            category = categories.get(category_key)
+            author = users.get(author_key)
+            if category is None or author is None or Topic.objects.filter(category=category, title=title).exists():
+                continue
+            topic = topic_create(author=author, category=category, title=title, body_markdown=body, tags=tags)
+            posts = [topic.posts.get(post_number=1)]
+            for reply in replies:
+                reply_to = posts[reply[2] - 1] if len(reply) > 2 else None
+                posts.append(
+                    post_create(author=users[reply[0]], topic=topic, body_markdown=reply[1], reply_to=reply_to)
+                )
+            for post in posts:
+                post.topic = topic
+            if accepted is not None:
+                topic_mark_solved(actor=author, topic=topic, post=posts[accepted - 1])
+            created.append((topic, posts))
+    if created:
+        # Some bookmarks for the member account, so "Lesezeichen" is not empty in the demo.
+        mia = users.get("mia")
+        for _topic, posts in created[::7]:
+            if mia is not None and permissions.can_bookmark(mia, posts[-1]):
+                bookmark_toggle(user=mia, post=posts[-1], active=True)
+        _spread_in_time(rng, created)
+        reactions = _react(rng, created, reactors)
+    out.write(
+        f"  Forum categories: {len(categories)}, demo topics: {len(TOPICS)} ({len(created)} new), "
+        f"demo members: {len(DEMO_MEMBERS)}, reactions: {reactions}\n"
+    )
 
 
 def reset_forums() -> None:
+    from community.models import User
+
     from .models import Category, Topic
 
     slugs = [row[0] for row in demo.HANDLUNGSFELDER]
@@ -145,6 +231,7 @@ def reset_forums() -> None:
     Topic.objects.filter(category__in=categories).delete()
     Category.objects.filter(parent__in=categories).update(parent=None)
     categories.delete()
+    User.objects.filter(email__in=[row[1] for row in DEMO_MEMBERS]).delete()
 
 
 demo.register("forums", order=60, seed=seed_forums, reset=reset_forums)

@@ -23,6 +23,19 @@ class NonceForm(forms.Form):
             self.add_error(None, error)
 
 
+ATTACHMENT_ACCEPT = ".jpg,.jpeg,.png,.gif,.webp,.pdf,.docx,.xlsx,.pptx,.odt,.ods,.odp"
+
+
+def _attachment_field() -> forms.FileField:
+    # Only carried: the composer view stores it through services.upload_create and links it in the text.
+    return forms.FileField(
+        label=_("Attach a file"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ATTACHMENT_ACCEPT}),
+        help_text=_("Images (JPEG, PNG, GIF, WebP), PDF or Office documents; added at the end of the text."),
+    )
+
+
 class ReplyForm(NonceForm):
     body_markdown = forms.CharField(
         label=_("Your reply"),
@@ -31,6 +44,8 @@ class ReplyForm(NonceForm):
         strip=False,
         help_text=_("Markdown works: **bold**, *italic*, lists, links and > quotes."),
     )
+    reply_to = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=10**9)
+    attachment = _attachment_field()
 
 
 class TopicForm(NonceForm):
@@ -48,6 +63,21 @@ class TopicForm(NonceForm):
         max_length=300,
         help_text=_("Separated by commas, e.g. Raumsuche, Pressearbeit."),
     )
+    attachment = _attachment_field()
 
     def tag_names(self) -> list[str]:
         return [name.strip() for name in self.cleaned_data.get("tags", "").split(",") if name.strip()]
+
+
+class PostEditForm(NonceForm):
+    """Editing a post is idempotent, so it needs no one-time token."""
+
+    nonce = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+    body_markdown = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=BODY_MAX_LENGTH,
+        strip=False,
+        help_text=_("Markdown works: **bold**, *italic*, lists, links and > quotes."),
+    )
+    attachment = _attachment_field()

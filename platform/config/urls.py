@@ -22,14 +22,16 @@ urlpatterns = [
     path(settings.DJANGO_ADMIN_PATH, admin.site.urls),
     path(settings.WAGTAIL_ADMIN_PATH, include(wagtailadmin_urls)),
     path("dokumente/", include(wagtaildocs_urls)),
+    path("konto/benachrichtigungen/", include("notifications.settings_urls")),
     path("konto/", include("community.urls")),
+    path("mitglieder/", include("community.member_urls")),
     path("konto/", include("allauth.urls")),
     path("benachrichtigungen/", include("notifications.urls")),
     path("kurs/", views.placeholder, {"section": "course"}, name="course_placeholder"),
     path("videothek/", views.placeholder, {"section": "videothek"}, name="videothek_placeholder"),
     path("termine/", views.placeholder, {"section": "events"}, name="events_placeholder"),
     path("foren/", include("forums.urls")),
-    path("chat/", views.placeholder, {"section": "chat"}, name="chat_placeholder"),
+    path("chat/", include("forums.chat_urls", namespace="chat")),
     path("aktionen/", views.placeholder, {"section": "actions"}, name="actions_placeholder"),
     path("regionen/", views.placeholder, {"section": "regions"}, name="regions_placeholder"),
 ]
@@ -37,6 +39,8 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
+    # Forum uploads are served only by their permission-checked view (/foren/dateien/...), never as media.
+    urlpatterns += [path(f"{settings.MEDIA_URL.lstrip('/')}forum-uploads/<path:rest>", views.not_found)]
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -11,7 +11,7 @@ from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
@@ -118,3 +118,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors and no database: the database may be why we are here.
     template = loader.get_template("500.html")
     return HttpResponse(template.render({"request_path": request.path}), status=500)
+
+
+def not_found(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    """A 404 for paths that must never be served directly (forum uploads below MEDIA_URL in development)."""
+    raise Http404

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -76,9 +77,19 @@ class PageWatch:
         return [url for url in self.requested_urls if urlsplit(url).hostname not in {allowed_host}]
 
 
+def quiet_realtime(context) -> None:
+    """Answer the realtime client's WebSocket (/ws/) with a silent stand-in.
+
+    pytest-django's live server speaks WSGI only: the real handshake would get a 404, which
+    Chromium reports as a console error on every page a member opens.
+    """
+    context.route_web_socket(re.compile(r"/ws/"), lambda socket: None)
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin", viewport={"width": 1280, "height": 900})
+    quiet_realtime(context)
     page = context.new_page()
     page.set_default_timeout(15_000)
     watch = PageWatch()
@@ -88,3 +99,44 @@ def page(browser, live_server):
     page.watch = watch
     yield page
     context.close()
+
+
+def session_cookie(user, base_url: str) -> dict:
+    """The session cookie of `user`, logged in as by the login form (a session made by Client.force_login)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    name = settings.SESSION_COOKIE_NAME
+    return {"name": name, "value": client.cookies[name].value, "url": base_url}
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Open a page in a browser context of its own (another person), logged in as `user` if given.
+
+    Each page carries a PageWatch as `page.watch`, like the `page` fixture's.
+    """
+    contexts = []
+
+    def open_page(user=None):
+        context = browser.new_context(
+            locale="de-DE", timezone_id="Europe/Berlin", viewport={"width": 1280, "height": 900}
+        )
+        contexts.append(context)
+        quiet_realtime(context)
+        if user is not None:
+            context.add_cookies([session_cookie(user, live_server.url)])
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        watch = PageWatch()
+        page.on("console", lambda message: message.type == "error" and watch.console_errors.append(message.text))
+        page.on("pageerror", lambda error: watch.page_errors.append(str(error)))
+        page.on("request", lambda request: watch.requested_urls.append(request.url))
+        page.watch = watch
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -11,18 +11,19 @@ from tests.factories import MemberFactory, TeamMembershipFactory, UserFactory
 
 from .conftest import CategoryFactory
 
-ROLES = ["anonymous", "unverified", "member", "team_member", "moderator", "administrator"]
+ROLES = ["anonymous", "unverified", "member", "team_member", "category_moderator", "moderator", "administrator"]
 ALL = {"public", "members", "team"}
 READERS = {
     "anonymous": {"public"},
     "unverified": {"public"},
     "member": {"public", "members"},
     "team_member": ALL,
+    "category_moderator": ALL,
     "moderator": ALL,
     "administrator": ALL,
 }
 WRITERS = {**READERS, "anonymous": set(), "unverified": set()}
-MODERATORS = {role: (ALL if role in {"moderator", "administrator"} else set()) for role in ROLES}
+MODERATORS = {role: (ALL if role in {"category_moderator", "moderator", "administrator"} else set()) for role in ROLES}
 EXPECTED = {
     "view_category": READERS,
     "view_topic": READERS,
@@ -31,10 +32,13 @@ EXPECTED = {
     "edit_others_post": MODERATORS,
     "delete_others_post": MODERATORS,
     "moderate": MODERATORS,
+    "moderate_topic": MODERATORS,
+    "view_moderation_queue": MODERATORS,
+    "flag_others_post": WRITERS,
 }
 
 
-def make_user(role: str, team):
+def make_user(role: str, team, category=None):
     from django.contrib.auth.models import AnonymousUser
 
     if role == "anonymous":
@@ -43,6 +47,10 @@ def make_user(role: str, team):
         return UserFactory()
     if role == "team_member":
         return TeamMembershipFactory(team=team).user
+    if role == "category_moderator":
+        user = MemberFactory()
+        category.moderators.add(user)
+        return user
     roles = {"moderator": [Role.MODERATOR], "administrator": [Role.ADMINISTRATOR]}.get(role, [])
     return MemberFactory(roles=roles)
 
@@ -56,7 +64,7 @@ def test_the_permission_matrix_holds_for_every_role_visibility_and_action(role, 
     category = CategoryFactory(visibility=visibility, topic_starters=starters, team=team)
     topic = start_topic(category=category, author=TeamMembershipFactory(team=team).user)
     post = topic.posts.get()
-    user = make_user(role, team)
+    user = make_user(role, team, category)
 
     answers = {
         "view_category": lambda: permissions.can_view_category(user, category),
@@ -66,6 +74,9 @@ def test_the_permission_matrix_holds_for_every_role_visibility_and_action(role, 
         "edit_others_post": lambda: permissions.can_edit_post(user, post),
         "delete_others_post": lambda: permissions.can_delete_post(user, post),
         "moderate": lambda: permissions.can_moderate_category(user, category),
+        "moderate_topic": lambda: permissions.can_moderate_topic(user, topic),
+        "view_moderation_queue": lambda: permissions.can_view_moderation_queue(user),
+        "flag_others_post": lambda: permissions.can_flag(user, post),
     }
 
     assert answers[action]() is (visibility in EXPECTED[action][role])
@@ -150,3 +161,74 @@ def test_a_deleted_post_cannot_be_edited_by_anyone(topic, member, moderator):
 
     assert not permissions.can_edit_post(member, reply)
     assert not permissions.can_edit_post(moderator, reply)
+
+
+@pytest.mark.django_db
+def test_a_category_moderator_also_moderates_its_subcategories_but_nothing_else(team, start_topic):
+    main = CategoryFactory()
+    sub = CategoryFactory(parent=main)
+    elsewhere = CategoryFactory()
+    private = CategoryFactory(visibility=Category.Visibility.TEAM, team=team, topic_starters="team")
+    moderator = MemberFactory()
+    main.moderators.add(moderator)
+
+    assert permissions.can_moderate_category(moderator, main)
+    assert permissions.can_moderate_category(moderator, sub)
+    assert not permissions.can_moderate_category(moderator, elsewhere)
+    assert not permissions.can_view_category(moderator, private)
+    assert permissions.moderated_category_ids(moderator) == {main.pk, sub.pk}
+    assert permissions.can_view_moderation_queue(moderator)
+    assert not permissions.can_view_moderation_queue(MemberFactory())
+
+
+@pytest.mark.django_db
+def test_the_moderated_categories_are_looked_up_once_per_user_object(django_assert_num_queries, category):
+    moderator = MemberFactory()
+    category.moderators.add(moderator)
+    others = [CategoryFactory() for _ in range(3)]
+    permissions.team_ids_of(moderator)
+    permissions.is_forum_moderator(moderator)  # Django caches the role permissions on the user too
+    with django_assert_num_queries(0):
+        for other in [category, *others]:
+            permissions.can_moderate_category(moderator, other)
+
+
+@pytest.mark.django_db
+def test_a_category_moderator_sees_a_private_forum_they_moderate(team, team_category, team_member, start_topic):
+    secret = start_topic(category=team_category, author=team_member, title="Internes Protokoll vom März")
+    moderator = MemberFactory()
+    team_category.moderators.add(moderator)
+
+    assert permissions.can_view_topic(moderator, secret)
+    assert secret in permissions.visible_topics(moderator)
+
+
+@pytest.mark.django_db
+def test_a_silenced_member_reads_but_neither_writes_reacts_nor_flags(topic, member):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    reader = MemberFactory()
+    post = topic.posts.get()
+    reader.silenced_until = timezone.now() + timedelta(days=1)
+
+    assert permissions.can_view_topic(reader, topic)
+    assert not permissions.can_reply(reader, topic)
+    assert not permissions.can_start_topic(reader, topic.category)
+    assert not permissions.can_flag(reader, post)
+    assert not permissions.can_react(reader, post)
+
+    reader.silenced_until = timezone.now() - timedelta(seconds=1)  # the silence ran out
+    assert permissions.can_reply(reader, topic)
+    assert permissions.can_flag(reader, post)
+
+
+@pytest.mark.django_db
+def test_nobody_flags_their_own_or_a_deleted_post(topic, member):
+    other = MemberFactory()
+    reply = services.post_create(author=other, topic=topic, body_markdown="Ein Beitrag zum Melden.")
+    assert permissions.can_flag(member, reply)
+    assert not permissions.can_flag(other, reply)
+    services.post_delete(actor=other, post=reply)
+    assert not permissions.can_flag(member, reply)

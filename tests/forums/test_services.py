@@ -9,6 +9,7 @@ from django.utils import translation
 
 from forums import selectors, services
 from forums.models import Category, Post, PostRevision, Topic, TopicParticipant
+from forums.services import composing
 from realtime.events import event_published
 from tests.factories import MemberFactory, UserFactory
 
@@ -169,8 +170,8 @@ def test_unverified_accounts_cannot_write_anything(category, topic, user):
 
 def test_markdown_is_rendered_once_when_written_and_stored_sanitised(topic, monkeypatch):
     calls = []
-    real = services.render_markdown
-    monkeypatch.setattr(services, "render_markdown", lambda text: calls.append(text) or real(text))
+    real = composing.render_markdown
+    monkeypatch.setattr(composing, "render_markdown", lambda text, **kwargs: calls.append(text) or real(text, **kwargs))
     body = "Hallo <script>alert(1)</script> [klick](javascript:alert(1)) <img src=x onerror=alert(1)>"
 
     post = reply(topic, text=body)

@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "community.context_processors.platform",
                 "notifications.context_processors.notifications",
+                "forums.context_processors.moderation",
             ],
         },
     },
@@ -130,6 +131,8 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")}}
+# Seconds a notification stays unread before it is e-mailed (run_scheduler sends the mails).
+NOTIFICATIONS_EMAIL_DELAY = env.int("NOTIFICATIONS_EMAIL_DELAY", default=600)
 
 AUTH_USER_MODEL = "community.User"
 AUTHENTICATION_BACKENDS = [
@@ -221,6 +224,32 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False  # the admin would otherwise call releases.w
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no e-mail hashes sent to Gravatar from the admin
 WAGTAILUSERS_PASSWORD_REQUIRED = False
+
+# Forum reading: no forum activity for this many seconds ends a member's visit ("Neu" is measured from the
+# start of the previous visit).
+FORUMS_VISIT_GAP = env.int("FORUMS_VISIT_GAP", default=60 * 60)
+
+# Forum moderation and new-member limits (defaults anchored on Discourse's; see README).
+# A post is hidden until reviewed once this many members flagged it.
+FORUMS_FLAGS_TO_HIDE = env.int("FORUMS_FLAGS_TO_HIDE", default=3)
+# New member: account younger than this many days, or fewer than FORUMS_NEW_MEMBER_POSTS posts.
+FORUMS_NEW_MEMBER_DAYS = env.int("FORUMS_NEW_MEMBER_DAYS", default=1)
+FORUMS_NEW_MEMBER_POSTS = env.int("FORUMS_NEW_MEMBER_POSTS", default=3)
+# Seconds between two posts of a new member, and of everybody else.
+FORUMS_NEW_MEMBER_POST_INTERVAL = env.int("FORUMS_NEW_MEMBER_POST_INTERVAL", default=30)
+FORUMS_POST_INTERVAL = env.int("FORUMS_POST_INTERVAL", default=5)
+FORUMS_NEW_MEMBER_MAX_LINKS = env.int("FORUMS_NEW_MEMBER_MAX_LINKS", default=2)
+# New members attach no files in this many first posts.
+FORUMS_NEW_MEMBER_ATTACHMENT_POSTS = env.int("FORUMS_NEW_MEMBER_ATTACHMENT_POSTS", default=3)
+# When on, the first FORUMS_NEW_MEMBER_POSTS posts of new members wait in the review queue.
+FORUMS_APPROVE_NEW_MEMBERS = env.bool("FORUMS_APPROVE_NEW_MEMBERS", default=False)
+
+# Forum uploads (served only through a permission-checked view, never straight from /media/).
+FORUMS_UPLOAD_IMAGE_MAX_BYTES = env.int("FORUMS_UPLOAD_IMAGE_MAX_BYTES", default=8 * 1024 * 1024)
+FORUMS_UPLOAD_DOCUMENT_MAX_BYTES = env.int("FORUMS_UPLOAD_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# Images are re-encoded with their longest side at most this many pixels.
+FORUMS_UPLOAD_IMAGE_MAX_SIDE = env.int("FORUMS_UPLOAD_IMAGE_MAX_SIDE", default=2000)
+FORUMS_MAX_ATTACHMENTS = env.int("FORUMS_MAX_ATTACHMENTS", default=10)
 
 LOGGING = {
     "version": 1,

@@ -17,3 +17,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # rate-limit tests switch them back on explicitly.
 ACCOUNT_RATE_LIMITS = False
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/mitmach-test-media")  # noqa: S108
+# The forums' new-member limits would trip the many quick posts of test set-ups;
+# the limit tests switch them back on with the `settings` fixture.
+FORUMS_POST_INTERVAL = 0
+FORUMS_NEW_MEMBER_POST_INTERVAL = 0
+FORUMS_NEW_MEMBER_MAX_LINKS = 1000
+FORUMS_NEW_MEMBER_ATTACHMENT_POSTS = 0

@@ -11,12 +11,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community.markup import render_markdown
 from community.models import User
 from realtime.events import publish
 
-from . import permissions
-from .models import (
+from .. import permissions
+from ..models import (
     BODY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     TITLE_MIN_LENGTH,
@@ -26,6 +25,10 @@ from .models import (
     Topic,
     TopicParticipant,
 )
+from . import composing, notify
+from .reading import topic_user_on_post
+from .recount import member_post_count_add, topic_last_post_refresh
+from .search import post_search_index
 
 MAX_TAGS = 5
 TAG_MAX_LENGTH = 50
@@ -103,6 +106,7 @@ def _post_payload(post: Post) -> dict[str, Any]:
 
 def _post_add(*, topic: Topic, author: User, body_markdown: str, reply_to: Post | None) -> Post:
     """Append a post to a topic whose row the caller has locked; keeps every counter in step."""
+    composing.check_post_body(body_markdown=body_markdown, topic=topic if topic.last_post_number else None)
     now = timezone.now()
     number = topic.last_post_number + 1
     post = Post.objects.create(
@@ -110,7 +114,7 @@ def _post_add(*, topic: Topic, author: User, body_markdown: str, reply_to: Post 
         post_number=number,
         author=author,
         body_markdown=body_markdown,
-        body_html=render_markdown(body_markdown),
+        body_html=composing.render_post(body_markdown=body_markdown, category=topic.category),
         reply_to=reply_to,
         created_at=now,
     )
@@ -129,6 +133,10 @@ def _post_add(*, topic: Topic, author: User, body_markdown: str, reply_to: Post 
     Category.objects.filter(pk=topic.category_id).update(
         post_count=F("post_count") + 1, last_topic=topic, last_posted_at=now
     )
+    post_search_index(post=post, title=topic.title)
+    topic_user_on_post(user=author, topic=topic, post_number=number, created_topic=number == 1)
+    composing.post_composed(post=post)
+    notify.notify_post_created(post=post)
     publish(stream=f"topic:{topic.pk}", kind="post.created", payload=_post_payload(post), event_id=number)
     return post
 
@@ -164,6 +172,9 @@ def topic_create(
     title = _clean_title(title)
     body_markdown = _clean_body(body_markdown)
     tag_names = _clean_tags(tags)
+    from .moderation import check_posting_limits  # moderation builds on this module
+
+    check_posting_limits(user=author, body_markdown=body_markdown, category=category, title=title, tags=tag_names)
 
     now = timezone.now()
     topic = Topic.objects.create(category=category, title=title, author=author, created_at=now, last_posted_at=now)
@@ -201,6 +212,11 @@ def post_create(*, author: User, topic: Topic, body_markdown: str, reply_to: Pos
             raise ValidationError(
                 {"reply_to": ValidationError(_("The post you are replying to was deleted."), code="deleted")}
             )
+    from .moderation import check_posting_limits  # moderation builds on this module
+
+    check_posting_limits(
+        user=author, body_markdown=body_markdown, category=locked.category, topic=locked, reply_to=reply_to
+    )
     post = _post_add(topic=locked, author=author, body_markdown=body_markdown, reply_to=reply_to)
     _refresh(topic)
     return post
@@ -219,14 +235,18 @@ def post_edit(*, editor: User, post: Post, body_markdown: str) -> Post:
     body_markdown = _clean_body(body_markdown)
     if body_markdown == locked.body_markdown:
         return post
+    composing.check_post_body(body_markdown=body_markdown, topic=locked.topic, previous_markdown=locked.body_markdown)
     PostRevision.objects.create(post=locked, number=locked.version, body_markdown=locked.body_markdown, editor=editor)
     Post.objects.filter(pk=locked.pk).update(
         body_markdown=body_markdown,
-        body_html=render_markdown(body_markdown),
+        body_html=composing.render_post(body_markdown=body_markdown, category=locked.topic.category),
         edited_at=timezone.now(),
         version=F("version") + 1,
     )
     post.refresh_from_db(fields=["body_markdown", "body_html", "edited_at", "version"])
+    post_search_index(post=post)
+    notify.notify_post_edited(post=post, editor=editor)
+    composing.attach_uploads(post=post)
     publish(
         stream=f"topic:{post.topic_id}",
         kind="post.edited",
@@ -265,10 +285,17 @@ def post_delete(*, actor: User, post: Post) -> Post:
         elif participant is not None:
             TopicParticipant.objects.filter(pk=participant.pk).update(post_count=F("post_count") - 1)
     Topic.objects.filter(pk=locked.topic_id).update(
-        post_count=F("post_count") - 1, participant_count=F("participant_count") - int(participant_gone)
+        post_count=F("post_count") - 1,
+        participant_count=F("participant_count") - int(participant_gone),
+        # Topic.reaction_count counts the reactions of not-deleted posts only ("Top" lists).
+        reaction_count=F("reaction_count") - locked.reaction_count,
     )
     Topic.objects.filter(pk=locked.topic_id, accepted_post=locked).update(accepted_post=None)
     Category.objects.filter(pk=locked.topic.category_id).update(post_count=F("post_count") - 1)
+    member_post_count_add(user_id=locked.author_id, delta=-1)
+    if locked.created_at >= locked.topic.last_posted_at:
+        # The topic's (and maybe its category's) latest post is gone: point them at the one before.
+        topic_last_post_refresh(topic_id=locked.topic_id)
     post.refresh_from_db(fields=["deleted_at", "deleted_by"])
     _refresh(post.topic)
     publish(
@@ -290,8 +317,10 @@ def topic_mark_solved(*, actor: User, topic: Topic, post: Post) -> Topic:
         raise ValidationError(_("A deleted or hidden post cannot be the solution."), code="not_visible")
     if post.post_number == 1:
         raise ValidationError(_("The opening post cannot be the solution; choose a reply."), code="first_post")
-    Topic.objects.filter(pk=topic.pk).update(accepted_post=post)
+    changed = Topic.objects.filter(pk=topic.pk).exclude(accepted_post=post).update(accepted_post=post)
     topic.accepted_post = post
+    if changed:
+        notify.notify_solved(topic=topic, post=post, actor=actor)
     publish(
         stream=f"topic:{topic.pk}",
         kind="topic.solved",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
@@ -15,9 +16,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import permissions, selectors, services
-from .forms import NonceForm, ReplyForm, TopicForm
-from .models import Category, Topic
+from .. import permissions, selectors, services
+from ..forms import NonceForm, ReplyForm, TopicForm
+from ..models import Category, Topic
+from . import composer, moderation, reading, subscriptions
 
 # How long a form's one-time token remembers what it created (a resend after that creates anew).
 NONCE_TTL = 60 * 60 * 24
@@ -58,7 +60,13 @@ def _submit_once(
         if not claimed:
             return redirect(created_url or fallback_url)
         try:
-            url = create()
+            try:
+                url = create()
+            except services.PostQueued as queued:
+                # A new member's post waits for approval: it is stored in the queue, not published.
+                services.queued_post_create(**queued.submission)
+                messages.info(request, queued.message)
+                url = fallback_url
         except ValidationError as error:
             cache.delete(_nonce_key(request, form))
             form.add_service_error(error)
@@ -81,35 +89,6 @@ def _categories_crumbs(category: Category) -> list[dict[str, str]]:
     return crumbs
 
 
-def index(request: HttpRequest) -> HttpResponse:
-    """The forum start page: categories, then the latest topics of all of them."""
-    return render(
-        request,
-        "forums/index.html",
-        {
-            "categories": selectors.category_rows_for(request.user),
-            "page_obj": selectors.topic_list_page(request.user, page=request.GET.get("page")),
-        },
-    )
-
-
-def category(request: HttpRequest, slug: str) -> HttpResponse:
-    found = selectors.visible_category_by_slug(request.user, slug)
-    if found is None:
-        raise Http404
-    return render(
-        request,
-        "forums/category.html",
-        {
-            "category": found,
-            "breadcrumbs": _categories_crumbs(found),
-            "page_obj": selectors.topic_list_page(request.user, category=found, page=request.GET.get("page")),
-            "can_start_topic": permissions.can_start_topic(request.user, found),
-            "new_topic_url": reverse("forums:topic_new", args=[found.slug]),
-        },
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def topic_new(request: HttpRequest, slug: str) -> HttpResponse:
@@ -118,8 +97,10 @@ def topic_new(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     if not permissions.can_start_topic(request.user, found):
         raise PermissionDenied
+    composer_state = composer.new_topic_state(request, found)
     if request.method == "POST":
-        form = TopicForm(request.POST)
+        form = TopicForm(request.POST, request.FILES)
+        composer.prepare_submission(request, form, composer_state, category=found)
 
         def create() -> str:
             topic = services.topic_create(
@@ -131,14 +112,19 @@ def topic_new(request: HttpRequest, slug: str) -> HttpResponse:
             )
             return selectors.topic_url(topic.pk)
 
-        response = _submit_once(request, form, create, selectors.category_url(found))
+        category_url = selectors.category_url(found)
+        response = None if composer_state.stop else _submit_once(request, form, create, category_url)
         if response is not None:
             return response
     else:
-        form = TopicForm(initial={"nonce": _new_nonce()})
+        form = TopicForm(initial={"nonce": _new_nonce(), **composer_state.initial})
     crumbs = _categories_crumbs(found)
     crumbs.append({"label": _("New topic"), "url": ""})
-    return render(request, "forums/topic_form.html", {"category": found, "form": form, "breadcrumbs": crumbs})
+    return render(
+        request,
+        "forums/topic_form.html",
+        {"category": found, "form": form, "breadcrumbs": crumbs, "composer": composer_state},
+    )
 
 
 def _reply_hint(request: HttpRequest, topic: Topic) -> str:
@@ -154,32 +140,51 @@ def _reply_hint(request: HttpRequest, topic: Topic) -> str:
 
 @require_http_methods(["GET", "POST"])
 def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
-    found = selectors.visible_topic(request.user, topic_id)
+    found = selectors.topic_for_page(request.user, topic_id)
     if found is None:
-        raise Http404
+        merged_into = selectors.merged_topic_redirect(request.user, topic_id)
+        if merged_into is None:
+            raise Http404
+        return redirect(merged_into)
+    read_state, landing = reading.topic_arrival(request, found)
+    if landing is not None:
+        return landing  # a returning member lands on their first unread post
     topic_url = selectors.topic_url(found.pk)
     can_reply = permissions.can_reply(request.user, found)
     form = None
     page_number: object = request.GET.get("page")
+    composer_state = composer.reply_state(request, found) if can_reply else composer.ComposerState()
+    if {"zitat", "antwort"} & request.GET.keys():
+        page_number = 10**6  # the reply form sits under the last posts
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(topic_url)
-        form = ReplyForm(request.POST)
+        form = ReplyForm(request.POST, request.FILES)
+        composer.prepare_submission(request, form, composer_state, category=found.category)
 
         def create() -> str:
             post = services.post_create(
-                author=request.user, topic=found, body_markdown=form.cleaned_data["body_markdown"]
+                author=request.user,
+                topic=found,
+                body_markdown=form.cleaned_data["body_markdown"],
+                reply_to=composer.reply_target(found, form.cleaned_data.get("reply_to")),
             )
             return selectors.post_url(found.pk, post.post_number)
 
-        response = _submit_once(request, form, create, topic_url)
+        response = None if composer_state.stop else _submit_once(request, form, create, topic_url)
         if response is not None:
             return response
         # The form sits under the last posts; show those around it again.
         page_number = 10**6
     elif can_reply:
-        form = ReplyForm(initial={"nonce": _new_nonce()})
+        form = ReplyForm(initial={"nonce": _new_nonce(), **composer_state.initial})
     accepted = found.accepted_post
+    page_obj = selectors.topic_post_page(found, page=page_number)
+    viewer = selectors.post_viewer_state(request.user, page_obj.object_list, found)
+    viewer["composer"] = composer.viewer_state(request.user, found, can_reply=can_reply)
+    viewer.update(reading.topic_page_read(request, found, read_state, page_obj))
+    viewer["level_selector"] = subscriptions.topic_level_selector(request, found, read_state)
+    viewer["moderation"] = moderation.viewer_state(request.user, found)
     crumbs = _categories_crumbs(found.category)
     crumbs.append({"label": found.title, "url": topic_url})
     return render(
@@ -190,12 +195,14 @@ def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
             "topic_url": topic_url,
             "breadcrumbs": crumbs,
             "tags": selectors.topic_tag_names(found),
-            "page_obj": selectors.topic_post_page(found, page=page_number),
+            "page_obj": page_obj,
             "accepted": accepted if accepted and not accepted.is_deleted else None,
             "accepted_url": selectors.post_url(found.pk, accepted.post_number) if accepted else "",
             "form": form,
             "reply_hint": "" if form is not None else _reply_hint(request, found),
             "login_url": f"{reverse('account_login')}?next={topic_url}",
+            "viewer": viewer,
+            "composer": composer_state,
         },
     )
 
@@ -204,7 +211,10 @@ def post_permalink(request: HttpRequest, topic_id: int, post_number: int) -> Htt
     """Open the page of the topic that shows post N, scrolled to it; past the end, the last post."""
     found = selectors.visible_topic(request.user, topic_id)
     if found is None:
-        raise Http404
+        merged_into = selectors.merged_topic_redirect(request.user, topic_id, post_number)
+        if merged_into is None:
+            raise Http404
+        return redirect(merged_into)
     page = selectors.post_page_number(found, post_number)
     if page is None:
         last = selectors.last_post_number(found)
