@@ -1003,7 +1003,12 @@ def queued_post_create(
 
 
 def _lock_queued(queued: QueuedPost) -> QueuedPost:
-    locked = QueuedPost.objects.select_for_update().select_related("category__parent", "author").get(pk=queued.pk)
+    # of=self: PostgreSQL cannot lock the nullable side of an outer join (the category's parent).
+    locked = (
+        QueuedPost.objects.select_for_update(of=("self",))
+        .select_related("category__parent", "author")
+        .get(pk=queued.pk)
+    )
     if locked.status != QueuedPost.Status.PENDING:
         raise ValidationError(_("This post was already reviewed."), code="reviewed")
     return locked

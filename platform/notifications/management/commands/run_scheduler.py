@@ -50,8 +50,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, once: bool = False, tick: float = 1.0, **options: Any) -> None:
         jobs = default_jobs()
         if once:
+            # One pass in the caller's connection: nothing is long-lived, nothing to recycle (and a
+            # caller inside a transaction, like a test, keeps it).
             for job in jobs:
-                self._run(job)
+                self._run(job, recycle_connections=False)
             return
 
         stop = threading.Event()
@@ -77,8 +79,10 @@ class Command(BaseCommand):
                 signal.signal(sig, handler)
         self.stdout.write("Scheduler stopped.")
 
-    def _run(self, job: Job) -> None:
-        close_old_connections()
+    def _run(self, job: Job, *, recycle_connections: bool = True) -> None:
+        # A long-running loop must not keep a connection the database closed or that is too old.
+        if recycle_connections:
+            close_old_connections()
         try:
             result = job.enqueue()
         except Exception:  # a failing job is logged and retried at its next interval; the loop goes on
@@ -95,4 +99,5 @@ class Command(BaseCommand):
         message = f"Scheduler: enqueued {job.name} ({status}{value})"
         logger.info(message)
         self.stdout.write(message)
-        close_old_connections()
+        if recycle_connections:
+            close_old_connections()
