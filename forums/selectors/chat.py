@@ -268,9 +268,10 @@ def message_row(message: Message, *, viewer: ViewerState | None, base_url: str |
         reply_author=reply_author,
         reply_excerpt=reply_excerpt,
         reactions=[
-            ReactionRow(kind=kind, emoji=_EMOJI.get(kind, kind), count=count, mine=(message.pk, kind) in state.reacted)
-            for kind, count in (message.reaction_counts or {}).items()
-            if count and not deleted
+            ReactionRow(kind=kind, emoji=emoji, count=count, mine=(message.pk, kind) in state.reacted)
+            # The fixed order of the kinds: PostgreSQL's jsonb does not keep the stored key order.
+            for kind, emoji in _EMOJI.items()
+            if (count := (message.reaction_counts or {}).get(kind, 0)) and not deleted
         ],
         pinned=message.pinned_at is not None and visible,
         urls={
