@@ -24,6 +24,7 @@ from .. import permissions
 from ..models import CHAT_MESSAGE_MAX_LENGTH, Flag, Message, Reaction, Room
 from ..selectors import chat as selectors
 from ..services import chat as services
+from ..services import chat_presence as presence
 
 # -- forms ----------------------------------------------------------------------------------------
 
@@ -215,11 +216,14 @@ def room(request: HttpRequest, key: str) -> HttpResponse:
         reply_message = selectors.visible_message(request.user, found, int(form.data["reply_to"]))
         if reply_message is not None and not reply_message.is_deleted:
             reply_row = _reply_preview(reply_message)
+    # Every view of the room counts as being there: visitors without JavaScript are listed too.
+    presence_result = presence.presence_touch(user=request.user, room=found)
     return render(
         request,
         "forums/chat/room.html",
         {
             "room": found,
+            "presence": presence_result.snapshot,
             "title": selectors.room_title(found, request.user),
             "room_url": selectors.room_url(found),
             "page": page,
@@ -409,6 +413,38 @@ def room_silence(request: HttpRequest, key: str) -> HttpResponse:
         flash.success(request, _("Done."))
 
     return _act(request, found, silence, anchor="")
+
+
+def _rate_limited(retry_after: int) -> JsonResponse:
+    response = JsonResponse({"ok": False, "error": "rate_limited", "retry_after": retry_after}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+@login_required
+@require_POST
+def room_presence(request: HttpRequest, key: str) -> HttpResponse:
+    """Heartbeat of an open room page (forums.js): keeps the member online, answers who is online and typing."""
+    found = _room_or_404(request, key)
+    result = presence.presence_touch(user=request.user, room=found, heartbeat=True)
+    if result.status == presence.RATE_LIMITED:
+        return _rate_limited(presence.heartbeat_min_interval())
+    return JsonResponse({"ok": True, **result.snapshot.as_json()})
+
+
+@login_required
+@require_POST
+def room_typing(request: HttpRequest, key: str) -> HttpResponse:
+    """A typing notice of the room page's composer (forums.js, at most every few seconds while typing)."""
+    found = _room_or_404(request, key)
+    silenced = selectors.silence_until(request.user, found) is not None
+    try:
+        status = presence.typing_start(user=request.user, room=found, silenced=silenced)
+    except PermissionDenied:
+        return JsonResponse({"ok": False, "error": "forbidden"}, status=403)
+    if status == presence.RATE_LIMITED:
+        return _rate_limited(presence.typing_min_interval())
+    return JsonResponse({"ok": True, "status": status})
 
 
 @login_required

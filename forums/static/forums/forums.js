@@ -626,7 +626,13 @@
     if (empty) {
       empty.remove();
     }
-    list.appendChild(article);
+    // Fragments arrive in any order (one fetch each; a replay after a reconnect sends several
+    // at once): place each by its id, which grows with the room's order.
+    var id = Number(article.getAttribute("data-message-id"));
+    var later = Array.prototype.find.call(list.querySelectorAll(":scope > article[data-message-id]"), function (other) {
+      return Number(other.getAttribute("data-message-id")) > id;
+    });
+    list.insertBefore(article, later || null);
   }
 
   function loadFragment(id, replace) {
@@ -644,13 +650,179 @@
       });
   }
 
+  // -- presence and typing --
+  // Ephemeral: the server keeps them in its cache for a short time. The page renews the member's
+  // presence by a heartbeat and announces typing at most every few seconds; both are optional,
+  // so every failure here is ignored. Names are only ever set as text, never as HTML.
+  var viewerId = room.getAttribute("data-viewer-id");
+  var presenceUrl = room.getAttribute("data-presence-url");
+  var typingUrl = room.getAttribute("data-typing-url");
+  var presenceBox = room.querySelector(".chat-presence");
+  var presenceList = presenceBox && presenceBox.querySelector(".chat-presence__list");
+  var presenceCount = presenceBox && presenceBox.querySelector(".chat-presence__count");
+  var typingBox = room.querySelector(".chat-typing");
+  var typingSeconds = Number(room.getAttribute("data-typing-seconds")) || 5;
+  var typists = new Map(); // user id -> {name, timer}
+  var HIDDEN_STOP_MS = 5 * 60 * 1000; // like the socket: a tab hidden this long stops counting as present
+
+  function csrfToken() {
+    var input = room.querySelector("input[name=csrfmiddlewaretoken]");
+    if (input) {
+      return input.value;
+    }
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function postQuietly(url) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "X-Requested-With": "fetch", Accept: "application/json" },
+    })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .catch(function () {
+        return null;
+      });
+  }
+
+  function renderPresence(online, count) {
+    if (!presenceList) {
+      return;
+    }
+    var items = (online || []).map(function (person) {
+      var item = document.createElement("li");
+      item.setAttribute("data-user-id", String(person.user_id));
+      item.textContent = person.name;
+      return item;
+    });
+    presenceList.replaceChildren.apply(presenceList, items);
+    if (presenceCount) {
+      presenceCount.textContent = "(" + (typeof count === "number" ? count : items.length) + ")";
+    }
+    presenceBox.hidden = false;
+  }
+
+  function renderTyping() {
+    if (!typingBox) {
+      return;
+    }
+    var names = [];
+    typists.forEach(function (entry) {
+      names.push(entry.name);
+    });
+    var text = "";
+    if (names.length === 1) {
+      text = (typingBox.getAttribute("data-one") || "%(name)s …").replace("%(name)s", names[0]);
+    } else if (names.length === 2) {
+      text = (typingBox.getAttribute("data-two") || "%(first)s, %(second)s …")
+        .replace("%(first)s", names[0])
+        .replace("%(second)s", names[1]);
+    } else if (names.length > 2) {
+      text = typingBox.getAttribute("data-many") || "…";
+    }
+    typingBox.textContent = text;
+    typingBox.hidden = !text;
+  }
+
+  function stopTyping(userId) {
+    var key = String(userId);
+    var entry = typists.get(key);
+    if (entry) {
+      window.clearTimeout(entry.timer);
+      typists.delete(key);
+      renderTyping();
+    }
+  }
+
+  function startTyping(userId, name, seconds) {
+    var key = String(userId);
+    if (key === viewerId || !name) {
+      return;
+    }
+    var entry = typists.get(key);
+    if (entry) {
+      window.clearTimeout(entry.timer);
+    }
+    typists.set(key, {
+      name: name,
+      timer: window.setTimeout(function () {
+        stopTyping(key);
+      }, (seconds || typingSeconds) * 1000),
+    });
+    renderTyping();
+  }
+
+  if (presenceUrl) {
+    var heartbeatMs = (Number(room.getAttribute("data-heartbeat-seconds")) || 30) * 1000;
+    var heartbeatTimer = null;
+    var hiddenSince = document.hidden ? Date.now() : null;
+
+    var scheduleHeartbeat = function () {
+      window.clearTimeout(heartbeatTimer);
+      heartbeatTimer = window.setTimeout(heartbeat, heartbeatMs);
+    };
+
+    var heartbeat = function () {
+      if (hiddenSince !== null && Date.now() - hiddenSince > HIDDEN_STOP_MS) {
+        heartbeatTimer = null; // resumed by visibilitychange
+        return;
+      }
+      postQuietly(presenceUrl).then(function (result) {
+        if (result && result.enabled === false) {
+          return; // switched off on the server (load): no more heartbeats from this page
+        }
+        if (result && result.available) {
+          if (result.heartbeat_seconds) {
+            heartbeatMs = result.heartbeat_seconds * 1000;
+          }
+          renderPresence(result.online, result.count);
+          (result.typing || []).forEach(function (person) {
+            startTyping(person.user_id, person.name, result.typing_seconds);
+          });
+        }
+        scheduleHeartbeat();
+      });
+    };
+
+    document.addEventListener("visibilitychange", function () {
+      if (document.hidden) {
+        hiddenSince = Date.now();
+        return;
+      }
+      var wasStopped = heartbeatTimer === null;
+      hiddenSince = null;
+      if (wasStopped) {
+        heartbeat();
+      }
+    });
+    // The page view itself counted as presence; the first heartbeat follows one interval later.
+    scheduleHeartbeat();
+  }
+
   room.addEventListener("realtime:event", function (event) {
     var frame = event.detail || {};
     var payload = frame.payload || {};
-    if (frame.stream !== room.getAttribute("data-stream") || !payload.message_id) {
+    if (frame.stream !== room.getAttribute("data-stream")) {
+      return;
+    }
+    if (frame.kind === "presence.changed") {
+      renderPresence(payload.online, payload.count);
+      return;
+    }
+    if (frame.kind === "typing.started") {
+      startTyping(payload.user_id, payload.name, payload.expires_in);
+      return;
+    }
+    if (!payload.message_id) {
       return;
     }
     if (frame.kind === "message.created") {
+      if (payload.author_id) {
+        stopTyping(payload.author_id); // the message they were typing has arrived
+      }
       loadFragment(payload.message_id, false);
     } else if (hasMessage(payload.message_id)) {
       loadFragment(payload.message_id, true);
@@ -660,6 +832,18 @@
   if (form) {
     var textarea = form.querySelector("textarea");
     var errorBox = form.querySelector(".chat-form__error");
+    var typingSentAt = 0;
+    var typingIntervalMs = (Number(room.getAttribute("data-typing-interval")) || 3) * 1000;
+    if (typingUrl && textarea) {
+      // At most one notice per interval while the member types; the server drops closer ones.
+      textarea.addEventListener("input", function () {
+        var now = Date.now();
+        if (textarea.value.trim() && now - typingSentAt >= typingIntervalMs) {
+          typingSentAt = now;
+          postQuietly(typingUrl);
+        }
+      });
+    }
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var data = new FormData(form);
@@ -678,6 +862,7 @@
         .then(function (result) {
           if (result.ok) {
             textarea.value = "";
+            typingSentAt = 0; // the next message announces itself at once
             var reply = form.querySelector("input[name=reply_to]");
             if (reply) {
               reply.value = "";
