@@ -77,6 +77,18 @@ class PageWatch:
         return [url for url in self.requested_urls if urlsplit(url).hostname not in {allowed_host}]
 
 
+def watched_page(context):
+    """A new page of `context` carrying a PageWatch as `page.watch`."""
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    watch = PageWatch()
+    page.on("console", lambda message: message.type == "error" and watch.console_errors.append(message.text))
+    page.on("pageerror", lambda error: watch.page_errors.append(str(error)))
+    page.on("request", lambda request: watch.requested_urls.append(request.url))
+    page.watch = watch
+    return page
+
+
 def quiet_realtime(context) -> None:
     """Answer the realtime client's WebSocket (/ws/) with a silent stand-in.
 
@@ -90,13 +102,7 @@ def quiet_realtime(context) -> None:
 def page(browser, live_server):
     context = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin", viewport={"width": 1280, "height": 900})
     quiet_realtime(context)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    watch = PageWatch()
-    page.on("console", lambda message: message.type == "error" and watch.console_errors.append(message.text))
-    page.on("pageerror", lambda error: watch.page_errors.append(str(error)))
-    page.on("request", lambda request: watch.requested_urls.append(request.url))
-    page.watch = watch
+    page = watched_page(context)
     yield page
     context.close()
 
@@ -128,14 +134,97 @@ def new_page(browser, live_server):
         quiet_realtime(context)
         if user is not None:
             context.add_cookies([session_cookie(user, live_server.url)])
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        watch = PageWatch()
-        page.on("console", lambda message: message.type == "error" and watch.console_errors.append(message.text))
-        page.on("pageerror", lambda error: watch.page_errors.append(str(error)))
-        page.on("request", lambda request: watch.requested_urls.append(request.url))
-        page.watch = watch
+        page = watched_page(context)
         return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@dataclass
+class AsgiServer:
+    url: str
+
+
+@pytest.fixture
+def asgi_server(live_server) -> Iterator[AsgiServer]:
+    """The project's ASGI application under uvicorn in a thread: pages and /ws/ on one origin.
+
+    pytest-django's live server speaks WSGI only, so the realtime browser tests use this one.
+    It runs in the test's process: it sees the test database (SQLite's shared in-memory
+    database, or the PostgreSQL test database) and the same channel layer and fan-out as the
+    services the test calls. `live_server` is requested only so that it is set up first, as
+    the `browser` fixture expects.
+    """
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
+    from config.asgi import application
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(
+        ASGIStaticFilesHandler(application),
+        host="127.0.0.1",
+        port=port,
+        lifespan="off",
+        log_level="warning",
+        ws="websockets-sansio",
+    )
+    server = uvicorn.Server(config)
+    # uvicorn installs no signal handlers outside the main thread.
+    thread = threading.Thread(target=server.run, name="asgi-live-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("The ASGI test server did not start.", pytrace=False)
+        time.sleep(0.05)
+    try:
+        yield AsgiServer(url=f"http://127.0.0.1:{port}")
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+# Records the realtime client's events in the page, so a test can wait for a subscription.
+REALTIME_PROBE = """
+window.__realtime = {subscribed: [], errors: [], events: []};
+for (const [name, list] of [["realtime:subscribed", "subscribed"], ["realtime:error", "errors"],
+                            ["realtime:event", "events"]]) {
+  document.addEventListener(name, (event) => window.__realtime[list].push(event.detail), true);
+}
+"""
+
+
+@pytest.fixture
+def live_page(browser, asgi_server):
+    """Like `new_page`, but on the ASGI server with the real websocket (no stand-in).
+
+    Returns (page, context); the context lets a test take the member offline. Paths passed to
+    `page.goto` are relative to the ASGI server.
+    """
+    contexts = []
+
+    def open_page(user=None):
+        context = browser.new_context(
+            base_url=asgi_server.url,
+            locale="de-DE",
+            timezone_id="Europe/Berlin",
+            viewport={"width": 1280, "height": 900},
+        )
+        contexts.append(context)
+        if user is not None:
+            context.add_cookies([session_cookie(user, asgi_server.url)])
+        context.add_init_script(REALTIME_PROBE)
+        page = watched_page(context)
+        return page, context
 
     yield open_page
     for context in contexts:

@@ -246,6 +246,13 @@
       resume();
     }
   });
+  // The browser knows the network is gone before a missed pong would tell: close now, and come
+  // back (with replay since the last ids) as soon as it is online again.
+  window.addEventListener("offline", function () {
+    if (socket) {
+      socket.close();
+    }
+  });
   window.addEventListener("online", function () {
     if (!socket && !paused) {
       attempts = 0;
