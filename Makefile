@@ -46,7 +46,7 @@ DEMO_PASSWORD := mitmach-demo-2026
 help:
 	@echo "make run              install, migrate, seed demo content, serve http://$(HOST):$(PORT)/ (HTTP + websockets)"
 	@echo "make test             run the whole test suite (pytest -n auto; PYTEST_ARGS='...' adds options)"
-	@echo "make bench            benchmarks under gunicorn: forum pages vs. a bare view (BENCH_ARGS='...'; see docs/benchmarks.md)"
+	@echo "make bench            benchmarks: forum pages vs. a bare view, chat fan-out vs. raw Redis (BENCH_ARGS, FANOUT_ARGS; docs/benchmarks.md)"
 	@echo "make lint             ruff check, ruff format --check, djlint --lint, README table check"
 	@echo "make format           ruff format and ruff check --fix"
 	@echo "make messages         update the German catalogue platform/locale/de/LC_MESSAGES/django.po"
@@ -137,9 +137,12 @@ test: $(DEV_STAMP) chromium
 
 # Benchmarks live in tests/benchmarks/ (no test_*.py files, so pytest never collects them).
 # With DATABASE_URL set to PostgreSQL they create and drop their own database on that server.
+# The chat fan-out benchmark needs Redis on a loopback address (REDIS_URL, default 127.0.0.1:6379).
 BENCH_ARGS ?=
+FANOUT_ARGS ?=
 bench: $(DEV_STAMP)
 	$(BIN)/python tests/benchmarks/forum_pages.py $(BENCH_ARGS)
+	$(BIN)/python tests/benchmarks/chat_fanout.py $(FANOUT_ARGS)
 
 # --- code quality ------------------------------------------------------------
 

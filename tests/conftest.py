@@ -49,6 +49,8 @@ def _isolated_cache_and_channel_layer(settings):
         else config
         for alias, config in settings.CHANNEL_LAYERS.items()
     }
+    # The realtime fan-out's Redis channels too (events of one test never reach another's sockets).
+    settings.REALTIME_REDIS_PREFIX = prefix
 
 
 @pytest.fixture

@@ -1,9 +1,12 @@
 """The one websocket consumer at /ws/: multiplexed, permission-checked subscriptions with lossless replay and limits.
 
 The protocol is documented in docs/realtime.md. Each subscription goes through
-PENDING (permission check) -> BUFFERING (joined the live group; live events are
-held back while the database replay is sent) -> LIVE. Subscribing runs as a task
-of its own, so a slow replay never stalls pings or the other streams of the socket.
+PENDING (permission check) -> BUFFERING (joined the process-local fan-out of
+realtime.fanout; live events are held back while the database replay is sent) ->
+LIVE. Subscribing runs as a task of its own, so a slow replay never stalls pings or
+the other streams of the socket. Live events do not pass through the channel layer:
+the fan-out hands each subscription the event and its frame, serialised once per
+process. The channel layer carries only per-connection control messages (re-checks).
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from django.contrib.auth import get_user
 from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 
-from .events import Event, group_name, user_group
+from .events import Event, user_group
+from .fanout import fanout
 from .streams import StreamError, StreamKind, parse_stream
 
 logger = logging.getLogger(__name__)
@@ -75,6 +79,9 @@ class State(enum.Enum):
 
 @dataclass(eq=False)
 class Subscription:
+    """One stream followed by one socket; registered with the fan-out as its listener."""
+
+    consumer: HubConsumer
     stream: str
     kind: StreamKind
     key: str
@@ -83,9 +90,22 @@ class Subscription:
     # Events with an id <= floor are ones the client already holds (its `since`).
     floor: int = 0
     sent_ids: set[int] = field(default_factory=set)
-    buffer: list[Event] = field(default_factory=list)
+    # Live events (with their ready frame) held back while a replay runs.
+    buffer: list[tuple[Event, str]] = field(default_factory=list)
     overflowed: bool = False
+    # The fan-out lost live events (Redis dropped) while this subscription was buffering.
+    resync_requested: bool = False
     task: asyncio.Task[None] | None = None
+
+    async def receive_event(self, event: Event, frame: str) -> None:
+        await self.consumer.stream_event(self, event, frame)
+
+    def resync(self) -> None:
+        self.consumer.resync(self)
+
+    def high_water(self) -> int:
+        """The highest id the client holds on this stream."""
+        return max(self.floor, max(self.sent_ids, default=0))
 
 
 class HubConsumer(AsyncWebsocketConsumer):
@@ -124,8 +144,7 @@ class HubConsumer(AsyncWebsocketConsumer):
         for subscription in subscriptions:
             if subscription.task is not None and not subscription.task.done():
                 subscription.task.cancel()
-            if subscription.joined:
-                await self.channel_layer.group_discard(group_name(subscription.stream), self.channel_name)
+            self._leave(subscription)
         if getattr(self, "control_group", None):
             await self.channel_layer.group_discard(self.control_group, self.channel_name)
 
@@ -195,7 +214,7 @@ class HubConsumer(AsyncWebsocketConsumer):
         if len(self.subscriptions) >= setting("REALTIME_MAX_SUBSCRIPTIONS"):
             await self.send_error("too_many_subscriptions", "This socket has too many subscriptions.", stream=stream)
             return
-        subscription = Subscription(stream=stream, kind=stream_kind, key=key)
+        subscription = Subscription(consumer=self, stream=stream, kind=stream_kind, key=key)
         self.subscriptions[stream] = subscription
         subscription.task = asyncio.ensure_future(self._run_subscription(subscription, since))
 
@@ -215,7 +234,7 @@ class HubConsumer(AsyncWebsocketConsumer):
         return not self.closed and self.subscriptions.get(subscription.stream) is subscription
 
     async def _run_subscription(self, subscription: Subscription, since: int | None) -> None:
-        """Check, join the live group, replay from the database, flush the buffer, go live."""
+        """Check, join the live fan-out, replay from the database, flush the buffer, go live."""
         stream = subscription.stream
         try:
             allowed = await database_sync_to_async(subscription.kind.can_subscribe)(self.user, subscription.key)
@@ -228,34 +247,14 @@ class HubConsumer(AsyncWebsocketConsumer):
                 )
                 return
             # Join first: anything committed from now on reaches the buffer, so nothing
-            # falls between the replay query and the live stream.
-            await self.channel_layer.group_add(group_name(stream), self.channel_name)
-            subscription.joined = True
+            # falls between the replay query and the live stream. The fan-out registers
+            # the subscription before its first await, so it must be buffering already.
             subscription.state = State.BUFFERING
+            subscription.joined = True
+            await fanout.join(stream, subscription)
             if not self._is_current(subscription):
                 return
-            last_id, events = await database_sync_to_async(_replay)(
-                subscription.kind, self.user, subscription.key, since, setting("REALTIME_REPLAY_LIMIT")
-            )
-            if not self._is_current(subscription):
-                return
-            subscription.floor = last_id if since is None or events is None else since
-            await self.send_frame({"type": "subscribed", "stream": stream, "last_id": last_id})
-            if events is None:
-                await self.send_frame({"type": "reload", "stream": stream})
-            for event in events or ():
-                if not self._is_current(subscription):
-                    return
-                await self._deliver(subscription, event)
-            # Sending may yield to the dispatch loop, which appends to the buffer: drain until empty.
-            while subscription.buffer:
-                if not self._is_current(subscription):
-                    return
-                await self._deliver(subscription, subscription.buffer.pop(0))
-            if subscription.overflowed:
-                logger.warning("Live buffer of %s overflowed during replay; client told to reload", stream)
-                await self.send_frame({"type": "reload", "stream": stream})
-            subscription.state = State.LIVE
+            await self._replay_and_go_live(subscription, since, announce=True)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -264,28 +263,97 @@ class HubConsumer(AsyncWebsocketConsumer):
                 del self.subscriptions[stream]
                 await self.send_error("internal_error", "The stream could not be opened; try again.", stream=stream)
         finally:
-            # Unsubscribed (or revoked) while the task ran: leave the group unless a newer
-            # subscription to the same stream has taken its place.
-            if subscription.joined and stream not in self.subscriptions and not self.closed:
-                subscription.joined = False
-                await self.channel_layer.group_discard(group_name(stream), self.channel_name)
+            # Unsubscribed, revoked or failed while the task ran: leave the fan-out (a newer
+            # subscription to the same stream is a listener of its own).
+            if self.subscriptions.get(stream) is not subscription:
+                self._leave(subscription)
 
-    async def stream_event(self, message: dict[str, Any]) -> None:
-        """A live event from realtime.events.publish (group message type "stream.event")."""
-        event: Event = message["event"]
-        subscription = self.subscriptions.get(event.get("stream"))
-        if subscription is None or self.closed:
-            return  # left the stream; the group discard is on its way
+    async def _replay_and_go_live(self, subscription: Subscription, since: int | None, *, announce: bool) -> None:
+        """Send what the database holds after `since`, then the buffered live events, then switch to live.
+
+        `announce`: the first pass of a subscription answers with `subscribed`; a catch-up
+        after the fan-out lost events (resync) replays silently from the highest id sent.
+        """
+        stream = subscription.stream
+        while True:
+            subscription.resync_requested = False
+            last_id, events = await database_sync_to_async(_replay)(
+                subscription.kind, self.user, subscription.key, since, setting("REALTIME_REPLAY_LIMIT")
+            )
+            if not self._is_current(subscription):
+                return
+            if announce:
+                subscription.floor = last_id if since is None or events is None else since
+                await self.send_frame({"type": "subscribed", "stream": stream, "last_id": last_id})
+                announce = False
+            elif events is None:
+                subscription.floor = max(subscription.floor, last_id)
+            if events is None:
+                await self.send_frame({"type": "reload", "stream": stream})
+            for event in events or ():
+                if not self._is_current(subscription):
+                    return
+                await self._deliver(subscription, event)
+            # Sending yields to the fan-out, which appends to the buffer: drain until empty,
+            # and switch to live with no await between the last check and the switch.
+            while subscription.buffer or subscription.overflowed:
+                if not self._is_current(subscription):
+                    return
+                if subscription.buffer:
+                    event, frame = subscription.buffer.pop(0)
+                    await self._deliver(subscription, event, frame)
+                    continue
+                subscription.overflowed = False
+                logger.warning("Live buffer of %s overflowed during replay; client told to reload", stream)
+                await self.send_frame({"type": "reload", "stream": stream})
+            if not subscription.resync_requested:
+                break
+            since = subscription.high_water()
+        subscription.state = State.LIVE
+
+    async def stream_event(self, subscription: Subscription, event: Event, frame: str) -> None:
+        """A live event from the fan-out (realtime.events.publish in any process), with its frame."""
+        if self.closed or self.subscriptions.get(subscription.stream) is not subscription:
+            return  # left the stream meanwhile
         if subscription.state is State.LIVE:
-            await self._deliver(subscription, event)
+            await self._deliver(subscription, event, frame)
         elif subscription.state is State.BUFFERING:
             if len(subscription.buffer) >= setting("REALTIME_BUFFER_LIMIT"):
+                if not subscription.overflowed:
+                    logger.warning("Dropped live events of %s: its buffer is full while a replay runs", event["stream"])
                 subscription.overflowed = True
             else:
-                subscription.buffer.append(event)
+                subscription.buffer.append((event, frame))
 
-    async def _deliver(self, subscription: Subscription, event: Event) -> None:
-        """Send one event unless the client has it already (ids at or below its floor, or sent before)."""
+    def resync(self, subscription: Subscription) -> None:
+        """The fan-out may have missed live events (Redis dropped): replay from the highest id sent."""
+        if self.closed or self.subscriptions.get(subscription.stream) is not subscription:
+            return
+        if subscription.state is State.BUFFERING:
+            subscription.resync_requested = True  # the running replay passes once more
+        elif subscription.state is State.LIVE:
+            subscription.state = State.BUFFERING
+            subscription.task = asyncio.ensure_future(self._catch_up(subscription))
+
+    async def _catch_up(self, subscription: Subscription) -> None:
+        try:
+            await self._replay_and_go_live(subscription, subscription.high_water(), announce=False)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # The subscription stays open; the client catches up at its next reconnect or reload.
+            logger.exception("Catching up on %s failed", subscription.stream)
+            if self._is_current(subscription):
+                subscription.buffer.clear()
+                subscription.state = State.LIVE
+                await self.send_frame({"type": "reload", "stream": subscription.stream})
+
+    async def _deliver(self, subscription: Subscription, event: Event, frame: str | None = None) -> None:
+        """Send one event unless the client has it already (ids at or below its floor, or sent before).
+
+        `frame` is the event frame the fan-out serialised once for every socket; replayed
+        events (per viewer) are serialised here.
+        """
         event_id = event.get("id")
         if event_id is not None:
             if event_id <= subscription.floor or event_id in subscription.sent_ids:
@@ -295,6 +363,11 @@ class HubConsumer(AsyncWebsocketConsumer):
                 oldest = sorted(subscription.sent_ids)[: SENT_IDS_KEPT // 2]
                 subscription.sent_ids.difference_update(oldest)
                 subscription.floor = max(subscription.floor, oldest[-1])
+        if frame is not None:
+            if not self.closed:
+                # Straight to the server: this runs once per socket for every live event.
+                await self.base_send({"type": "websocket.send", "text": frame})
+            return
         await self.send_frame(
             {
                 "type": "event",
@@ -306,13 +379,15 @@ class HubConsumer(AsyncWebsocketConsumer):
         )
 
     async def _remove(self, subscription: Subscription) -> None:
-        """End a subscription; a running subscribe task leaves the group itself."""
+        """End a subscription: nothing of its stream is sent after this (a running task sees it is gone)."""
         if self.subscriptions.get(subscription.stream) is subscription:
             del self.subscriptions[subscription.stream]
-        task_running = subscription.task is not None and not subscription.task.done()
-        if subscription.joined and not task_running:
+        self._leave(subscription)
+
+    def _leave(self, subscription: Subscription) -> None:
+        if subscription.joined:
             subscription.joined = False
-            await self.channel_layer.group_discard(group_name(subscription.stream), self.channel_name)
+            fanout.leave(subscription.stream, subscription)
 
     # -- access re-checks ------------------------------------------------------------------
 

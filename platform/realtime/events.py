@@ -1,4 +1,9 @@
-"""The one publishing function for realtime events; services call it, nothing else sends events."""
+"""The one publishing function for realtime events; services call it, nothing else sends events.
+
+Events go to the subscribers through realtime.fanout (Redis pub/sub between processes,
+in-process without Redis); the channel layer carries only per-connection control
+messages such as the access re-check.
+"""
 
 from __future__ import annotations
 
@@ -27,7 +32,7 @@ class Event(TypedDict):
 
 
 def group_name(stream: str) -> str:
-    """Channels group names allow no colon: `topic:42` becomes `stream.topic.42`."""
+    """A stream's name without a colon, `topic:42` -> `stream.topic.42` (the Redis channel, after a prefix)."""
     match = STREAM_PATTERN.match(stream)
     if match is None:
         raise ValueError(f"Not a stream name: {stream!r}")
@@ -40,7 +45,7 @@ def user_group(user_id: int) -> str:
 
 
 def publish(*, stream: str, kind: str, payload: dict[str, Any], event_id: int | None = None) -> None:
-    """Deliver an event to a stream's subscribers once the current transaction has committed.
+    """Deliver an event to a stream's subscribers in every process once the current transaction has committed.
 
     `event_id` is the event's position in its stream (post number, chat message id,
     notification id) for persistent events, None for ephemeral ones (typing, presence).
@@ -48,19 +53,18 @@ def publish(*, stream: str, kind: str, payload: dict[str, Any], event_id: int | 
     clients catch up by replay.
     """
     event: Event = {"stream": stream, "id": event_id, "kind": kind, "payload": payload}
-    group = group_name(stream)
-    transaction.on_commit(lambda: _deliver(group, event))
+    group_name(stream)  # a malformed name fails here, in the service, not after the commit
+    transaction.on_commit(lambda: _deliver(event))
 
 
-def _deliver(group: str, event: Event) -> None:
+def _deliver(event: Event) -> None:
+    from .fanout import fanout
+
     event_published.send(sender=publish, event=event)
-    layer = get_channel_layer()
-    if layer is None:
-        return
     try:
-        async_to_sync(layer.group_send)(group, {"type": "stream.event", "event": event})
+        fanout.publish(event)
     except Exception:  # delivery is best effort; replay from the database fills gaps
-        logger.exception("Could not publish %s to %s", event["kind"], event["stream"])
+        logger.exception("Could not publish %s to %s; subscribers catch up by replay", event["kind"], event["stream"])
 
 
 def request_recheck(user_id: int) -> None:

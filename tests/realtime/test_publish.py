@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from asgiref.sync import async_to_sync, sync_to_async
 from django.db import transaction
 
 from realtime.events import event_published, group_name, publish
+from realtime.fanout import fanout
 
 
 def test_stream_names_map_to_valid_group_names():
@@ -21,6 +24,21 @@ def test_malformed_stream_names_are_refused(bad):
         group_name(bad)
 
 
+class Recorder:
+    """A fan-out listener standing in for a socket's subscription."""
+
+    def __init__(self) -> None:
+        self.frames: list[str] = []
+        self.arrived = asyncio.Event()
+
+    async def receive_event(self, event, frame: str) -> None:
+        self.frames.append(frame)
+        self.arrived.set()
+
+    def resync(self) -> None:
+        pass
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_event_is_delivered_after_commit_and_not_after_rollback():
     received = []
@@ -28,11 +46,7 @@ def test_an_event_is_delivered_after_commit_and_not_after_rollback():
     def observe(sender, event, **kwargs):
         received.append(event)
 
-    event_published.connect(observe)
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)("stream.topic.7", channel)
-    try:
+    def commit_one_and_roll_one_back() -> None:
         with transaction.atomic():
             publish(stream="topic:7", kind="post.created", payload={"n": 3}, event_id=3)
             assert received == []  # nothing leaves before the commit
@@ -41,9 +55,37 @@ def test_an_event_is_delivered_after_commit_and_not_after_rollback():
             publish(stream="topic:7", kind="post.created", payload={"n": 4}, event_id=4)
             raise RuntimeError("rolled back")
 
-        message = async_to_sync(layer.receive)(channel)
+    async def scenario() -> list[str]:
+        listener = Recorder()
+        await fanout.join("topic:7", listener)
+        try:
+            await sync_to_async(commit_one_and_roll_one_back)()
+            await asyncio.wait_for(listener.arrived.wait(), 5)
+            await asyncio.sleep(0.2)  # a rolled-back event would arrive by now
+        finally:
+            fanout.leave("topic:7", listener)
+        return listener.frames
+
+    event_published.connect(observe)
+    try:
+        frames = async_to_sync(scenario)()
     finally:
         event_published.disconnect(observe)
 
     assert received == [{"stream": "topic:7", "id": 3, "kind": "post.created", "payload": {"n": 3}}]
-    assert message == {"type": "stream.event", "event": received[0]}
+    assert [json.loads(frame) for frame in frames] == [{"type": "event", **received[0]}]
+
+
+def test_a_stream_has_one_local_registration_per_subscription_and_none_after_leaving():
+    async def scenario() -> list[int]:
+        first, second = Recorder(), Recorder()
+        await fanout.join("topic:8", first)
+        await fanout.join("topic:8", second)
+        counts = [fanout.local_subscriptions("topic:8")]
+        fanout.leave("topic:8", first)
+        counts.append(fanout.local_subscriptions("topic:8"))
+        fanout.leave("topic:8", second)
+        counts.append(fanout.local_subscriptions("topic:8"))
+        return counts
+
+    assert async_to_sync(scenario)() == [2, 1, 0]

@@ -239,3 +239,35 @@ def test_subscribe_with_replay_takes_at_most_three_queries_once_the_socket_knows
 
     assert ids_of(frames) == [2, 3, 4, 5, 6]
     assert count <= 3
+
+
+def test_a_subscription_that_missed_live_events_catches_up_from_the_database_exactly_once(public_topic, live):
+    """What the fan-out does after Redis dropped: every local subscription of the stream resyncs."""
+    import asyncio
+
+    from realtime.fanout import fanout
+
+    stream = f"topic:{public_topic.pk}"
+
+    async def scenario():
+        socket = await Socket.connect()
+        frames = await socket.subscribe(stream, since=1)
+        await live(reply, topic=public_topic)  # 2, live
+        frames += await socket.drain()
+        for _ in range(2):
+            # 3, 4: stored, but their events never leave (the doorbell was down).
+            await database_sync_to_async(reply)(topic=public_topic)
+        assert await socket.communicator.receive_nothing(timeout=0.2)
+        hub = fanout.hubs[asyncio.get_running_loop()]
+        for listener in list(hub.streams[stream].listeners):
+            listener.resync()
+        frames += await socket.drain()
+        await live(reply, topic=public_topic)  # 5, live again
+        frames += await socket.drain()
+        await socket.close()
+        return frames
+
+    frames = run(scenario)
+
+    assert ids_of(frames) == [2, 3, 4, 5]
+    assert [frame["type"] for frame in frames] == ["subscribed", "event", "event", "event", "event"]

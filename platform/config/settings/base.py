@@ -120,8 +120,10 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
                 # redis-py's async pool caps at 100 connections by default, which
-                # breaks 100+ sockets joining at once (see ARCHITECTURE.md).
-                "hosts": [{"address": REDIS_URL, "max_connections": 2000}],
+                # breaks 100+ sockets joining at once (see ARCHITECTURE.md). Its default
+                # read timeout of 5 s equals the layer's BZPOPMIN wait of 5 s, so an idle
+                # socket's receive could time out and kill the consumer: give reads longer.
+                "hosts": [{"address": REDIS_URL, "max_connections": 2000, "socket_timeout": 15}],
                 "prefix": "mitmach",
             },
         }
@@ -129,6 +131,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Live events reach the sockets of every ASGI process through one Redis pub/sub
+# subscription per stream and process (realtime.fanout); without Redis, in-process.
+REALTIME_REDIS_URL = REDIS_URL
 
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")}}
 # Seconds a notification stays unread before it is e-mailed (run_scheduler sends the mails).
