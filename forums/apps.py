@@ -9,7 +9,9 @@ class ForumsConfig(AppConfig):
     verbose_name = _("Forums")
 
     def ready(self) -> None:
-        from . import demo  # noqa: F401  (registers the forums seed step)
+        from . import demo, signals  # noqa: F401  (demo registers the forums seed step)
+
+        signals.connect()  # keeps the cached memberships and moderated categories current
         from .realtime import register as register_streams
 
         register_streams()  # topic:<id> and category:<id> on the realtime hub

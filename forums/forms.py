@@ -1,4 +1,7 @@
-"""Forms of the forum pages: they only carry the typed values; the services validate and write."""
+"""Forms of the forum pages: they only carry the typed values; the services validate and write.
+
+Their widgets draw their tags in Python (community.widgets): the reply form is on every topic page.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +9,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from community import widgets
+
 from .models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
 
 
 class NonceForm(forms.Form):
     """A one-time token per rendered form, so a resent submission finds the post it already created."""
 
-    nonce = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    nonce = forms.CharField(widget=widgets.HiddenInput, max_length=64)
 
     def add_service_error(self, error: ValidationError) -> None:
         """Attach a service's ValidationError to the matching fields, the rest to the whole form."""
@@ -31,7 +36,7 @@ def _attachment_field() -> forms.FileField:
     return forms.FileField(
         label=_("Attach a file"),
         required=False,
-        widget=forms.FileInput(attrs={"accept": ATTACHMENT_ACCEPT}),
+        widget=widgets.FileInput(attrs={"accept": ATTACHMENT_ACCEPT}),
         help_text=_("Images (JPEG, PNG, GIF, WebP), PDF or Office documents; added at the end of the text."),
     )
 
@@ -39,12 +44,12 @@ def _attachment_field() -> forms.FileField:
 class ReplyForm(NonceForm):
     body_markdown = forms.CharField(
         label=_("Your reply"),
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=widgets.Textarea(attrs={"rows": 8}),
         max_length=BODY_MAX_LENGTH,
         strip=False,
         help_text=_("Markdown works: **bold**, *italic*, lists, links and > quotes."),
     )
-    reply_to = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=10**9)
+    reply_to = forms.IntegerField(widget=widgets.HiddenInput, required=False, min_value=1, max_value=10**9)
     attachment = _attachment_field()
 
 
@@ -52,7 +57,7 @@ class TopicForm(NonceForm):
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
     body_markdown = forms.CharField(
         label=_("Text"),
-        widget=forms.Textarea(attrs={"rows": 12}),
+        widget=widgets.Textarea(attrs={"rows": 12}),
         max_length=BODY_MAX_LENGTH,
         strip=False,
         help_text=_("Markdown works: **bold**, *italic*, lists, links and > quotes."),
@@ -72,10 +77,10 @@ class TopicForm(NonceForm):
 class PostEditForm(NonceForm):
     """Editing a post is idempotent, so it needs no one-time token."""
 
-    nonce = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+    nonce = forms.CharField(widget=widgets.HiddenInput, max_length=64, required=False)
     body_markdown = forms.CharField(
         label=_("Text"),
-        widget=forms.Textarea(attrs={"rows": 12}),
+        widget=widgets.Textarea(attrs={"rows": 12}),
         max_length=BODY_MAX_LENGTH,
         strip=False,
         help_text=_("Markdown works: **bold**, *italic*, lists, links and > quotes."),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import IntegerField, Q, QuerySet, Value
 
 from community import permissions as community_permissions
+from community.member_cache import MemberCache
 from community.models import TeamMembership
 from community.permissions import UserLike
 
@@ -17,7 +18,7 @@ def is_forum_moderator(user: UserLike) -> bool:
 
 
 def team_ids_of(user: UserLike) -> frozenset[int]:
-    """The teams a user belongs to, looked up once per user object."""
+    """The teams a user belongs to, looked up once per user object (and kept in the cache between requests)."""
     if not community_permissions.is_authenticated(user):
         return frozenset()
     cached = getattr(user, "_forums_team_ids", None)
@@ -27,7 +28,15 @@ def team_ids_of(user: UserLike) -> frozenset[int]:
 
 
 def _load_memberships(user: UserLike) -> tuple[frozenset[int], frozenset[int]]:
-    """Teams and moderated categories of a user in one query, cached on the user object.
+    """Teams and moderated categories of a user, cached on the user object and in `memberships_cache`."""
+    team_ids, moderated_ids = memberships_cache.get(user)
+    user._forums_team_ids = team_ids
+    user._forums_moderated_ids = moderated_ids
+    return team_ids, moderated_ids
+
+
+def _query_memberships(user: UserLike) -> tuple[frozenset[int], frozenset[int]]:
+    """Teams and moderated categories of a user in one query.
 
     Category moderators moderate the subcategories of their categories too.
     """
@@ -44,11 +53,14 @@ def _load_memberships(user: UserLike) -> tuple[frozenset[int], frozenset[int]]:
         .values_list("pk", "kind")
     )
     rows = list(teams.union(moderated, all=True))
-    team_ids = frozenset(pk for pk, kind in rows if kind == 0)
-    moderated_ids = frozenset(pk for pk, kind in rows if kind == 1)
-    user._forums_team_ids = team_ids
-    user._forums_moderated_ids = moderated_ids
-    return team_ids, moderated_ids
+    return frozenset(pk for pk, kind in rows if kind == 0), frozenset(pk for pk, kind in rows if kind == 1)
+
+
+# Dropped per member when a team membership changes, for everybody when categories or their moderators
+# change (see forums.signals); every page asks it, and it changes a few times a year.
+memberships_cache: MemberCache[tuple[frozenset[int], frozenset[int]]] = MemberCache(
+    "forums:memberships", _query_memberships
+)
 
 
 def _category_readable(user: UserLike, category: Category) -> bool:

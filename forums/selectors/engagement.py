@@ -217,8 +217,11 @@ def post_viewer_state(user: UserLike, items: Iterable[PostRow | Post | int], top
 
 
 def post_labels() -> dict[str, str]:
-    """The texts of the per-post controls, translated once per page instead of once per post."""
-    return {
+    """The texts of the per-post controls, translated once per page instead of once per post.
+
+    Plain strings, not lazy ones: a lazy string would be translated again at every use in the loop.
+    """
+    labels = {
         "former_member": _("Former member"),
         "edited": _("edited"),
         "solution": _("Solution"),
@@ -246,6 +249,7 @@ def post_labels() -> dict[str, str]:
         "unsilence": _("Lift the author's silence"),
         "edit_reason": _("Edit with a reason"),
     }
+    return {key: str(label) for key, label in labels.items()}
 
 
 def reactions_of_post(post: Post, *, limit: int = WHO_REACTED_LIMIT) -> list[WhoReacted]:

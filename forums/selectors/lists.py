@@ -23,6 +23,7 @@ from django.db.models import (
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import ngettext
 
 from community.permissions import UserLike
 from community.templatetags.ui import avatar
@@ -130,6 +131,9 @@ class TopicRow:
     unread: int = 0
     is_new: bool = False
     pinned: bool = False
+    # "3 Antworten", "2 ungelesene Beiträge": translated here, not by a {% blocktranslate %} per row.
+    replies_label: str = ""
+    unread_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -184,6 +188,8 @@ def _topic_row(topic: Topic, category_urls: dict[int, str], *, pinned: bool = Fa
     read_number = getattr(topic, "read_number", None)
     read_level = getattr(topic, "read_level", None)
     tracked = read_number is not None and read_level is not None and read_level >= NotificationLevel.TRACKING
+    replies = max(topic.post_count - 1, 0)
+    unread = max(topic.last_post_number - read_number, 0) if tracked else 0
     return TopicRow(
         topic=topic,
         url=topic_url(topic.pk),
@@ -195,10 +201,17 @@ def _topic_row(topic: Topic, category_urls: dict[int, str], *, pinned: bool = Fa
         last_poster_name=str(topic.last_poster) if topic.last_poster_id else "",
         last_posted_at=_display_date(topic.last_posted_at),
         last_posted_iso=_iso(topic.last_posted_at),
-        replies=max(topic.post_count - 1, 0),
-        unread=max(topic.last_post_number - read_number, 0) if tracked else 0,
+        replies=replies,
+        unread=unread,
         is_new=bool(getattr(topic, "is_new", False)),
         pinned=pinned,
+        # The msgids of the {% blocktranslate count counter=... trimmed %} these replace.
+        replies_label=ngettext("%(counter)s reply", "%(counter)s replies", replies) % {"counter": replies},
+        unread_label=(
+            ngettext("%(counter)s unread post", "%(counter)s unread posts", unread) % {"counter": unread}
+            if unread
+            else ""
+        ),
     )
 
 
@@ -343,23 +356,20 @@ def visible_topic(user: UserLike, topic_id: int) -> Topic | None:
 
 
 def topic_for_page(user: UserLike, topic_id: int) -> Topic | None:
-    """visible_topic for the topic page, in the same single query: the number of post rows (for the
-    pagination, instead of a COUNT query) and, for a member, their read state (`read_number`,
-    `read_level`, `read_visited_at`; None when they never opened the topic).
+    """visible_topic for the topic page: the topic with its category and solution, and the number of post rows
+    (for the pagination, instead of a COUNT query) in one query; for a member a second one for their read
+    state (`topic.viewer_state`, the stored TopicUser row or None when they never opened the topic), which
+    the read tracking and the level selector share.
+
+    The topic's author is not joined: the page only compares author ids.
     """
-    topics = Topic.objects.select_related("category__parent", "accepted_post__author", "author").filter(pk=topic_id)
+    topics = Topic.objects.select_related("category__parent", "accepted_post").filter(pk=topic_id)
     rows = Post.objects.filter(topic_id=OuterRef("pk")).order_by().values("topic_id").annotate(n=Count("pk"))
-    topics = topics.annotate(post_rows=Subquery(rows.values("n")[:1]))
-    if is_reader(user):
-        state = TopicUser.objects.filter(user_id=user.pk, topic_id=OuterRef("pk"))
-        topics = topics.annotate(
-            read_number=Subquery(state.values("last_read_post_number")[:1]),
-            read_level=Subquery(state.values("level")[:1]),
-            read_visited_at=Subquery(state.values("last_visited_at")[:1]),
-        )
-    topic = topics.first()
+    topic = topics.annotate(post_rows=Subquery(rows.values("n")[:1])).first()
     if topic is None or not can_view_topic(user, topic):
         return None
+    if is_reader(user):
+        topic.viewer_state = TopicUser.objects.filter(user_id=user.pk, topic_id=topic.pk).first()
     return topic
 
 
@@ -368,7 +378,7 @@ def topic_tag_names(topic: Topic) -> list[str]:
 
 
 def _post_row(post: Post, base_url: str) -> PostRow:
-    reply_number = post.reply_to.post_number if post.reply_to_id and post.reply_to else None
+    reply_number = post.reply_number if post.reply_to_id else None
     return PostRow(
         post=post,
         url=f"{base_url}{post.post_number}/",
@@ -385,8 +395,16 @@ def _post_row(post: Post, base_url: str) -> PostRow:
 
 
 def topic_post_page(topic: Topic, *, page: object = 1) -> Page:
-    """One page of a topic's posts (20), as PostRow items (2 queries; 1 for a topic from topic_for_page)."""
-    posts = Post.objects.filter(topic=topic).select_related("author", "reply_to").order_by("post_number")
+    """One page of a topic's posts (20), as PostRow items (2 queries; 1 for a topic from topic_for_page).
+
+    Of the post replied to only the number is read (a join for one column, not a second Post per row).
+    """
+    posts = (
+        Post.objects.filter(topic=topic)
+        .select_related("author")
+        .annotate(reply_number=F("reply_to__post_number"))
+        .order_by("post_number")
+    )
     paginator = Paginator(posts, POSTS_PER_PAGE)
     known_rows = getattr(topic, "post_rows", None)
     if known_rows is not None:
@@ -407,3 +425,33 @@ def post_page_number(topic: Topic, post_number: int) -> int | None:
 
 def last_post_number(topic: Topic) -> int | None:
     return Post.objects.filter(topic=topic).order_by("-post_number").values_list("post_number", flat=True).first()
+
+
+def topic_post_rows(topic: Topic, *, post_number: int) -> list[PostRow]:
+    """The one post of `topic` numbered `post_number` as a PostRow, for the live fragment (1 query; empty if none)."""
+    posts = (
+        Post.objects.filter(topic=topic, post_number=post_number)
+        .select_related("author")
+        .annotate(reply_number=F("reply_to__post_number"))
+    )
+    base_url = topic_url(topic.pk)
+    return [_post_row(post, base_url) for post in posts]
+
+
+# The realtime hub allows 100 subscriptions per socket; a list leaves room for the page's others.
+LIVE_CATEGORY_STREAMS_MAX = 80
+
+
+def live_category_streams(user: UserLike, *, category: Category | None = None) -> list[str]:
+    """The `category:<id>` streams a member's topic list follows for its "new topics" bar (1 query).
+
+    A category's page follows it and its subcategories; the lists over all forums every
+    category the member may read. Visitors get none (their pages stay plain and cacheable).
+    """
+    if not getattr(user, "is_authenticated", False):
+        return []
+    categories = visible_categories(user)
+    if category is not None:
+        categories = categories.filter(Q(pk=category.pk) | Q(parent_id=category.pk))
+    ids = categories.order_by("position", "pk").values_list("pk", flat=True)[:LIVE_CATEGORY_STREAMS_MAX]
+    return [f"category:{pk}" for pk in ids]

@@ -66,21 +66,12 @@ def new_q(user: UserLike) -> Q:
 def topic_user_of(user: UserLike, topic: Topic) -> TopicUser | None:
     """The member's read state in a topic; None for anonymous visitors or a topic never opened.
 
-    No query for a topic from topic_for_page (its annotations carry the state; the returned row is
-    then unsaved and has no pk), 1 query otherwise.
+    No query for a topic from topic_for_page (it read the row as `viewer_state`), 1 query otherwise.
     """
     if not is_reader(user):
         return None
-    if hasattr(topic, "read_visited_at"):
-        if topic.read_number is None:
-            return None
-        return TopicUser(
-            user_id=user.pk,
-            topic_id=topic.pk,
-            last_read_post_number=topic.read_number,
-            level=topic.read_level,
-            last_visited_at=topic.read_visited_at,
-        )
+    if hasattr(topic, "viewer_state"):
+        return topic.viewer_state
     return TopicUser.objects.filter(user_id=user.pk, topic=topic).first()
 
 

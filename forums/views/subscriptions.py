@@ -46,7 +46,8 @@ def topic_level_selector(request: HttpRequest, topic: Topic, state: TopicUser | 
     """The selector for the topic page's viewer dict (None for visitors who are not logged in).
 
     `state` is the member's TopicUser as the page already read it. A stored row says whether the
-    member's own level decides (chosen or posted); a row rebuilt from the topic list's annotations
+    member's own level decides (chosen or posted), and so does a topic from topic_for_page that found
+    no row (`viewer_state` None: nothing decides yet); a row rebuilt from the topic list's annotations
     does so only when the annotations `read_level_chosen` and `read_posted` are there. Otherwise
     the row is read here (1 query), and the category level only when the topic level does not decide.
     """
@@ -55,6 +56,8 @@ def topic_level_selector(request: HttpRequest, topic: Topic, state: TopicUser | 
     decided: int | None = None
     if state is not None and state.pk is not None:
         decided = state.level if (state.level_chosen or state.posted) else -1
+    elif state is None and getattr(topic, "viewer_state", False) is None:
+        decided = -1
     elif state is not None and hasattr(topic, "read_level_chosen") and hasattr(topic, "read_posted"):
         decided = state.level if (topic.read_level_chosen or topic.read_posted) else -1
     if decided is None:

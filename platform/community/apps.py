@@ -16,6 +16,8 @@ class CommunityConfig(AppConfig):
     def ready(self) -> None:
         from . import demo, signals  # noqa: F401  (registers seed steps and signal handlers)
 
+        signals.connect_access_invalidation()  # the cached roles and e-mail verification (permissions.member_access)
+
 
 class WagtailUsersConfig(WagtailUsersAppConfig):
     """Wagtail's user admin, with forms for our e-mail based user model."""

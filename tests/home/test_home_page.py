@@ -93,9 +93,11 @@ def test_the_home_page_needs_the_same_queries_for_5_and_50_regions_and_teams(
     client.get("/")
     with CaptureQueriesContext(connection) as with_five:
         assert client.get("/").status_code == 200
+    five = len(with_five)  # read now: the next request empties the query log the capture points into
 
     for team in TeamFactory.create_batch(45):
         TeamMembershipFactory(team=team, user=member)
+    client.get("/")  # the new memberships emptied the member's cached roles: refill, as before the first count
 
-    with django_assert_num_queries(len(with_five)):
+    with django_assert_num_queries(five):
         assert client.get("/").status_code == 200

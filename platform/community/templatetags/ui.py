@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django import template
 from django.core.paginator import Page
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.forms import BaseForm, BoundField
+from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -181,3 +187,85 @@ def widget_type(field: BoundField) -> str:
     if field.use_fieldset:
         return "choices"
     return "input"
+
+
+# --- the site's main navigation and footer links ---------------------------------------------------
+# Every page renders them, and only the language and the current path change them: the links are
+# built once per language (and URL prefix) in each process, the current path only picks the
+# aria-current variant of each. Rendering them through the template (an include and a {% url %} per
+# link) cost about a tenth of a topic page.
+
+# (URL name or path, label): gettext_noop marks the labels for the catalogue; they are translated when a
+# language's links are built.
+MAIN_NAVIGATION = (
+    ("/", gettext_noop("Start")),
+    ("course_placeholder", gettext_noop("Course")),
+    ("videothek_placeholder", gettext_noop("Videothek")),
+    ("events_placeholder", gettext_noop("Events")),
+    ("forums:index", gettext_noop("Forums")),
+    ("chat:overview", gettext_noop("Chat")),
+    ("actions_placeholder", gettext_noop("Aktions-Pool")),
+    ("regions_placeholder", gettext_noop("Regions")),
+)
+# Plain paths: these are Wagtail pages, and the footer must not query the database.
+FOOTER_LINKS = (
+    ("/ueber-uns/", gettext_noop("About us")),
+    ("/impressum/", gettext_noop("Legal notice")),
+    ("/datenschutz/", gettext_noop("Privacy policy")),
+)
+
+
+@cache
+def _navigation_links(language: str, script_prefix: str) -> tuple[tuple[str, dict[str, SafeString]], ...]:
+    """(url, {aria-current state: <li> markup}) per main navigation link, as components/nav_item.html draws it."""
+    links = []
+    for target, label in MAIN_NAVIGATION:
+        url = target if target.startswith("/") else reverse(target)
+        variants = {}
+        for state in ("", "page", "true"):
+            current = format_html(' aria-current="{}"', state) if state else ""
+            variants[state] = format_html(
+                '<li class="site-nav__item"><a class="site-nav__link" href="{}"{}>{}</a></li>', url, current, _(label)
+            )
+        links.append((url, variants))
+    return tuple(links)
+
+
+@cache
+def _footer_links(language: str) -> tuple[tuple[str, SafeString, SafeString], ...]:
+    """(path, markup, markup when it is the current page) per footer link."""
+    return tuple(
+        (
+            path,
+            format_html('<li><a href="{}">{}</a></li>', path, _(label)),
+            format_html('<li><a href="{}" aria-current="page">{}</a></li>', path, _(label)),
+        )
+        for path, label in FOOTER_LINKS
+    )
+
+
+@receiver(setting_changed)
+def _forget_links(*, setting: str, **kwargs: Any) -> None:
+    # Tests that swap the URLconf or the languages must not get links built for the old ones.
+    if setting in {"ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE", "FORCE_SCRIPT_NAME"}:
+        _navigation_links.cache_clear()
+        _footer_links.cache_clear()
+
+
+@register.simple_tag(takes_context=True)
+def main_navigation(context: template.Context) -> SafeString:
+    """The <li> links of the main navigation, the current section marked with aria-current (see nav_state)."""
+    request = context.get("request")
+    path = getattr(request, "path", "")
+    links = _navigation_links(get_language() or "", get_script_prefix())
+    return mark_safe("".join(variants[nav_state(path, url)] for url, variants in links))  # noqa: S308 - built with format_html
+
+
+@register.simple_tag(takes_context=True)
+def footer_links(context: template.Context) -> SafeString:
+    """The <li> links of the footer, the current page marked with aria-current."""
+    request = context.get("request")
+    path = getattr(request, "path", "")
+    return mark_safe(  # noqa: S308 - built with format_html
+        "".join(current if path == link else plain for link, plain, current in _footer_links(get_language() or ""))
+    )
