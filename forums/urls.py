@@ -42,6 +42,7 @@ urlpatterns = [
     path("t/<int:topic_id>/feed/", feeds.TopicFeed(), name="topic_feed"),
     path("t/<int:topic_id>/feed/atom/", feeds.TopicAtomFeed(), name="topic_feed_atom"),
     path("t/<int:topic_id>/<int:post_number>/", views.post_permalink, name="post"),
+    path("t/<int:topic_id>/<int:post_number>/fragment/", views.post_fragment, name="post_fragment"),
     path("p/<int:post_id>/bearbeiten/", views.post_edit, name="post_edit"),
     path("p/<int:post_id>/loeschen/", views.post_delete, name="post_delete"),
     path("vorschau/", views.composer_preview, name="composer_preview"),

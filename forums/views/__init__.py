@@ -10,7 +10,7 @@ from .moderation import post_flag, post_moderate, topic_moderate
 from .moderation import queue as moderation_queue
 from .moderation import queue_flags as moderation_queue_flags
 from .moderation import queue_queued as moderation_queue_queued
-from .pages import post_permalink, topic, topic_new
+from .pages import post_fragment, post_permalink, topic, topic_new
 from .reading import category_mark_all_read, mark_all_read, topic_read
 from .search import search
 from .subscriptions import category_level, topic_level
@@ -43,6 +43,7 @@ __all__ = [
     "category_mark_all_read",
     "mark_all_read",
     "topic_read",
+    "post_fragment",
     "post_permalink",
     "search",
     "topic",

@@ -114,6 +114,10 @@ def _list_context(
         "list_url": url,
         "feed_url": feed_url,
         "feed_atom_url": feed_url + "atom/" if feed_url else "",
+        # Lists by activity or creation grow with new topics: those get the live "new topics" bar.
+        "live_streams": selectors.live_category_streams(request.user, category=category)
+        if tab in (Tab.LATEST, Tab.NEW) and tag is None and request.GET.get("page") in (None, "", "1")
+        else [],
     }
 
 

@@ -224,3 +224,37 @@ def post_permalink(request: HttpRequest, topic_id: int, post_number: int) -> Htt
             return redirect(selectors.post_url(found.pk, last))
         raise Http404
     return redirect(f"{selectors.topic_url(found.pk)}?page={page}#post-{post_number}")
+
+
+@require_http_methods(["GET"])
+def post_fragment(request: HttpRequest, topic_id: int, post_number: int) -> HttpResponse:
+    """One post as the topic page renders it, for the live topic page to insert or replace.
+
+    The realtime event names only the post; this view checks the viewer's rights again, so an
+    event never carries text or controls meant for someone else.
+    """
+    found = selectors.topic_for_page(request.user, topic_id)
+    if found is None:
+        raise Http404
+    rows = selectors.topic_post_rows(found, post_number=post_number)
+    if not rows:
+        raise Http404
+    viewer = selectors.post_viewer_state(request.user, rows, found)
+    viewer["composer"] = composer.viewer_state(
+        request.user, found, can_reply=permissions.can_reply(request.user, found)
+    )
+    viewer["moderation"] = moderation.viewer_state(request.user, found)
+    row, state = viewer["rows"][0]
+    response = render(
+        request,
+        "forums/_post.html",
+        {
+            "row": row,
+            "state": state,
+            "labels": viewer["labels"],
+            "accepted_id": found.accepted_post_id,
+            "viewer": viewer,
+        },
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

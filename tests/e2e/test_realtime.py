@@ -110,3 +110,37 @@ def test_a_member_outside_the_team_cannot_open_the_team_room_by_url_or_websocket
     events = page.evaluate("() => window.__realtime.events.map((f) => f.stream)")
     assert f"chat:{room.pk}" not in events
     assert "Treffpunkt am Deich" not in page.content()
+
+
+def test_a_forum_reply_appears_on_the_open_topic_page_of_another_member(live_page):
+    from playwright.sync_api import expect
+
+    from forums import services as forum_services
+    from tests.forums.conftest import CategoryFactory
+
+    category = CategoryFactory(name="Energie", slug="energie-live")
+    reader = MemberFactory(display_name="Dora Dach")
+    writer = MemberFactory(display_name="Emil Esche")
+    topic = forum_services.topic_create(
+        author=reader,
+        category=category,
+        title="Wer hat schon eine Bürgerenergie-Genossenschaft gegründet?",
+        body_markdown="Wir überlegen, eine Genossenschaft für Solardächer zu gründen.",
+    )
+    page, _ = live_page(reader)
+    page.goto(f"/foren/t/{topic.pk}/")
+    wait_subscribed(page, f"topic:{topic.pk}")
+
+    reply_page, _ = live_page(writer)
+    reply_page.goto(f"/foren/t/{topic.pk}/")
+    reply_page.locator("main form textarea[name=body_markdown]").fill("Ja, im Wendland seit 2019 – meldet euch!")
+    reply_page.locator("main form:has(textarea[name=body_markdown]) button.button--primary[type=submit]").click()
+    expect(reply_page.locator("#post-2")).to_contain_text("im Wendland seit 2019")
+
+    bar = page.locator(".new-posts-bar button")
+    expect(bar).to_have_text("1 neuer Beitrag")
+    expect(page.locator("#post-2")).to_have_count(0)  # waits behind the bar, as in Discourse
+    bar.click()
+    expect(page.locator("#post-2")).to_contain_text("im Wendland seit 2019")
+    expect(page.locator(".new-posts-bar")).to_be_hidden()
+    assert page.watch.page_errors == []

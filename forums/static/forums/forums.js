@@ -881,3 +881,110 @@
     });
   }
 })();
+
+// == live topic ==
+// On the last page of a topic a member sees new posts arrive: their own (from another tab) at
+// once, those of others behind a bar "1 neuer Beitrag" that inserts them, as in Discourse.
+// Edits, hides and restores replace the post in place. Posts come as server-rendered fragments
+// from a permission-checked view; the realtime event itself names only the post number.
+(function () {
+  const list = document.querySelector(".post-list[data-stream]");
+  if (!list || !window.fetch) return;
+  const bar = document.querySelector(".new-posts-bar");
+  const button = bar && bar.querySelector("button");
+  const topicUrl = list.dataset.topicUrl;
+  const viewerId = Number(list.dataset.viewerId);
+  const waiting = new Set();
+  const REPLACING = new Set(["post.edited", "post.hidden", "post.unhidden", "post.restored", "post.deleted"]);
+
+  function articleFor(number) {
+    return document.getElementById("post-" + number);
+  }
+
+  function fetchPost(number) {
+    return fetch(topicUrl + number + "/fragment/", { credentials: "same-origin" })
+      .then((response) => (response.ok ? response.text() : ""))
+      .then((html) => {
+        if (!html) return null;
+        const template = document.createElement("template");
+        template.innerHTML = html; // server-rendered and sanitised
+        return template.content.querySelector("article[id^='post-']");
+      })
+      .catch(() => null);
+  }
+
+  function place(article) {
+    const existing = document.getElementById(article.id);
+    if (existing) {
+      existing.replaceWith(article);
+      return;
+    }
+    const number = Number(article.id.slice(5));
+    const later = Array.prototype.find.call(
+      list.querySelectorAll(":scope > article[id^='post-']"),
+      (other) => Number(other.id.slice(5)) > number,
+    );
+    list.insertBefore(article, later || null);
+  }
+
+  function showBar() {
+    if (!bar || !button) return;
+    const count = waiting.size;
+    bar.hidden = count === 0;
+    const template = count === 1 ? button.dataset.labelOne : button.dataset.labelOther;
+    button.textContent = (template || "%(count)s").replace("%(count)s", String(count));
+  }
+
+  function insertWaiting() {
+    const numbers = Array.from(waiting).sort((a, b) => a - b);
+    waiting.clear();
+    showBar();
+    Promise.all(numbers.map(fetchPost)).then((articles) => {
+      const found = articles.filter(Boolean);
+      found.forEach(place);
+      if (found.length) found[0].scrollIntoView({ block: "start" });
+    });
+  }
+
+  if (button) button.addEventListener("click", insertWaiting);
+
+  list.addEventListener("realtime:event", (event) => {
+    const frame = event.detail || {};
+    const payload = frame.payload || {};
+    const number = Number(payload.post_number);
+    if (frame.stream !== list.dataset.stream || !number) return;
+    if (frame.kind === "post.created") {
+      if (articleFor(number)) return;
+      if (payload.author_id === viewerId) {
+        fetchPost(number).then((article) => article && place(article));
+      } else {
+        waiting.add(number);
+        showBar();
+      }
+    } else if (REPLACING.has(frame.kind) && articleFor(number)) {
+      fetchPost(number).then((article) => article && place(article));
+    }
+  });
+})();
+
+// == new topics on a list ==
+// A topic list follows its categories' streams; when others start topics it offers
+// "2 neue Themen", which reloads the list (the server renders the rows, with their read state).
+(function () {
+  const bar = document.querySelector(".new-topics-bar");
+  if (!bar) return;
+  const button = bar.querySelector("button");
+  const viewerId = Number(bar.dataset.viewerId);
+  const fresh = new Set();
+
+  bar.addEventListener("realtime:event", (event) => {
+    const frame = event.detail || {};
+    const payload = frame.payload || {};
+    if (frame.kind !== "topic.created" || !payload.topic_id || payload.author_id === viewerId) return;
+    fresh.add(payload.topic_id);
+    const template = fresh.size === 1 ? button.dataset.labelOne : button.dataset.labelOther;
+    button.textContent = (template || "%(count)s").replace("%(count)s", String(fresh.size));
+    button.hidden = false;
+  });
+  button.addEventListener("click", () => window.location.reload());
+})();
