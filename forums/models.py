@@ -499,7 +499,7 @@ def upload_path(instance: Upload, filename: str) -> str:
 
 
 class Upload(models.Model):
-    """An image or document a member uploaded for a post; served only through a permission-checked view."""
+    """An image or document uploaded for a post or chat message; served only through a permission-checked view."""
 
     class Kind(models.TextChoices):
         IMAGE = "image", _("Image")
@@ -512,6 +512,15 @@ class Upload(models.Model):
     # Set when a post that references the upload is saved; until then only the uploader may fetch it.
     post = models.ForeignKey(
         Post, verbose_name=_("post"), on_delete=models.SET_NULL, null=True, blank=True, related_name="uploads"
+    )
+    # The same for a chat message (a string reference: Message is defined further down).
+    message = models.ForeignKey(
+        "forums.Message",
+        verbose_name=_("chat message"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="uploads",
     )
     file = models.FileField(_("file"), upload_to=upload_path, max_length=200)
     original_name = models.CharField(_("original name"), max_length=200)

@@ -45,6 +45,7 @@ from ..models import (
     Room,
     RoomMember,
     RoomSilence,
+    Upload,
 )
 
 KIND_CHAT_MENTION = "chat.mention"
@@ -127,12 +128,32 @@ def _mentioned_viewers(room: Room, body_markdown: str, author: User | None) -> d
 def render_message(*, body_markdown: str, mentions: dict[str, User]) -> str:
     """The stored HTML of a message: the posts' Markdown subset and sanitiser, mentions of readers linked.
 
-    Images are never embedded (a remote image would tell its host who reads the room); they become links.
+    Only images uploaded here are embedded; any other image becomes a link (a remote image would tell
+    its host who reads the room).
     """
-    from .composing import POST_CLASSES, _PostTransform
+    from .composing import POST_CLASSES, _PostTransform, upload_keys_in
 
-    transform = _PostTransform(mentions=mentions, image_keys=set())
-    return render_markdown(body_markdown, transform=transform, image_allowed=None, classes=POST_CLASSES)
+    keys = upload_keys_in(body_markdown)
+    image_keys = (
+        set(Upload.objects.filter(key__in=keys, kind=Upload.Kind.IMAGE).values_list("key", flat=True))
+        if keys
+        else set()
+    )
+    transform = _PostTransform(mentions=mentions, image_keys=image_keys)
+    return render_markdown(
+        body_markdown, transform=transform, image_allowed=transform.image_allowed, classes=POST_CLASSES
+    )
+
+
+def _attach_uploads(message: Message) -> None:
+    """Tie the author's still unattached uploads the message references to it: the room may then fetch them."""
+    from .composing import upload_keys_in
+
+    keys = upload_keys_in(message.body_markdown)
+    if keys and message.author_id is not None:
+        Upload.objects.filter(
+            key__in=keys, uploader_id=message.author_id, post__isnull=True, message__isnull=True
+        ).update(message=message)
 
 
 def message_payload(message: Message) -> dict[str, Any]:
@@ -483,6 +504,7 @@ def message_send(
     )
     room.last_message_id = max(state["last_message_id"], message.pk)
     room.last_message_at = now
+    _attach_uploads(message)
     _notify_mentions(message=message, room=room, users=[u for u in mentions.values() if u.pk != author.pk])
     publish(stream=stream_of(room), kind="message.created", payload=message_payload(message), event_id=message.pk)
     return message
@@ -557,6 +579,7 @@ def message_edit(*, editor: User, message: Message, body_markdown: str) -> Messa
         edited_at=now,
     )
     locked.refresh_from_db(fields=["body_markdown", "body_html", "edited_at"])
+    _attach_uploads(locked)
     new = [user for handle, user in mentions.items() if handle not in before and user.pk != editor.pk]
     _notify_mentions(message=locked, room=locked.room, users=new)
     _publish(locked, "message.edited", html=message_payload(locked)["html"])

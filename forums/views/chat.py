@@ -25,6 +25,7 @@ from ..models import CHAT_MESSAGE_MAX_LENGTH, Flag, Message, Reaction, Room
 from ..selectors import chat as selectors
 from ..services import chat as services
 from ..services import chat_presence as presence
+from ..services.uploads import IMAGE_EXTENSIONS, clean_file_name, upload_create, upload_markdown
 
 # -- forms ----------------------------------------------------------------------------------------
 
@@ -36,8 +37,21 @@ class MessageForm(forms.Form):
         max_length=CHAT_MESSAGE_MAX_LENGTH,
         strip=False,
         help_text=gettext_lazy("Markdown works: **bold**, *italic*, lists, links. @name mentions a member."),
+        required=False,
     )
     reply_to = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=10**15)
+    image = forms.FileField(
+        label=gettext_lazy("Image"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
+        help_text=gettext_lazy("Optional: JPEG, PNG, GIF or WebP."),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not (data.get("body_markdown") or "").strip() and not data.get("image") and not self.has_error("image"):
+            self.add_error("body_markdown", _("Write a message or attach an image."))
+        return data
 
     def add_service_error(self, error: ValidationError) -> None:
         if hasattr(error, "error_dict"):
@@ -45,6 +59,27 @@ class MessageForm(forms.Form):
                 self.add_error(name if name in self.fields else None, errors)
         else:
             self.add_error(None, error)
+
+
+def _attach_image(request: HttpRequest, form: MessageForm) -> bool:
+    """Store the message's image and add it to the text; False (with the error on the form) when refused."""
+    image = form.cleaned_data.get("image")
+    if not image:
+        return True
+    if clean_file_name(image.name or "")[1] not in IMAGE_EXTENSIONS:
+        form.add_error("image", _("Only images (JPEG, PNG, GIF, WebP) can be attached in the chat."))
+        return False
+    try:
+        upload = upload_create(uploader=request.user, file=image)
+    except ValidationError as error:
+        form.add_error("image", error.messages)
+        return False
+    except PermissionDenied as error:
+        form.add_error("image", str(error))
+        return False
+    body = (form.cleaned_data.get("body_markdown") or "").rstrip()
+    form.cleaned_data["body_markdown"] = f"{body}\n\n{upload_markdown(upload)}" if body else upload_markdown(upload)
+    return True
 
 
 class DirectForm(forms.Form):
@@ -164,8 +199,8 @@ def room(request: HttpRequest, key: str) -> HttpResponse:
     form: MessageForm | None = None
     status = 200
     if request.method == "POST":
-        form = MessageForm(request.POST)
-        if form.is_valid():
+        form = MessageForm(request.POST, request.FILES)
+        if form.is_valid() and _attach_image(request, form):
             reply_to = None
             reply_id = form.cleaned_data.get("reply_to")
             if reply_id:

@@ -280,8 +280,8 @@ def upload_create(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def upload_file(request: HttpRequest, key: str, name: str) -> HttpResponse:
-    """Serve an upload: to its uploader always, to others once it belongs to a post they may read."""
-    upload = Upload.objects.select_related("post__topic__category__parent").filter(key=key).first()
+    """Serve an upload: to its uploader always, to others once it belongs to a post or chat message they may read."""
+    upload = Upload.objects.select_related("post__topic__category__parent", "message__room").filter(key=key).first()
     if upload is None:
         raise Http404
     allowed = request.user.is_authenticated and upload.uploader_id == request.user.pk
@@ -289,6 +289,11 @@ def upload_file(request: HttpRequest, key: str, name: str) -> HttpResponse:
     if not allowed and post is not None and permissions.can_view_post(request.user, post):
         allowed = (not post.is_deleted and not post.is_hidden) or permissions.can_moderate_category(
             request.user, post.topic.category
+        )
+    message = upload.message
+    if not allowed and message is not None and permissions.chat_can_view_room(request.user, message.room):
+        allowed = not message.is_deleted and (
+            not message.is_hidden or permissions.chat_can_moderate_room(request.user, message.room)
         )
     if not allowed:
         raise Http404

@@ -862,6 +862,10 @@
         .then(function (result) {
           if (result.ok) {
             textarea.value = "";
+            var image = form.querySelector("input[type=file]");
+            if (image) {
+              image.value = "";
+            }
             typingSentAt = 0; // the next message announces itself at once
             var reply = form.querySelector("input[name=reply_to]");
             if (reply) {
