@@ -17,6 +17,7 @@ import json
 import logging
 import random
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from importlib import import_module
 from types import SimpleNamespace
@@ -30,7 +31,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 
 from .events import Event, user_group
-from .fanout import fanout
+from .fanout import RECONNECT_MAX_SECONDS, fanout
+from .fanout import setting as fanout_setting
 from .streams import StreamError, StreamKind, parse_stream
 
 logger = logging.getLogger(__name__)
@@ -39,6 +41,14 @@ PROTOCOL_VERSION = 1
 
 # JavaScript's Number.MAX_SAFE_INTEGER: the largest id a browser client can hold exactly.
 MAX_SINCE = 2**53 - 1
+# What a channel layer raises while its Redis is unreachable (redis-py's errors are no OSError).
+try:
+    from redis.exceptions import RedisError as _RedisError
+except ImportError:  # pragma: no cover - the in-memory layer needs no redis
+    LAYER_ERRORS: tuple[type[Exception], ...] = (OSError,)
+else:
+    LAYER_ERRORS = (OSError, _RedisError)
+
 # Ids remembered per subscription for de-duplication; older ones are covered by the floor.
 SENT_IDS_KEPT = 1000
 
@@ -146,7 +156,59 @@ class HubConsumer(AsyncWebsocketConsumer):
                 subscription.task.cancel()
             self._leave(subscription)
         if getattr(self, "control_group", None):
-            await self.channel_layer.group_discard(self.control_group, self.channel_name)
+            try:
+                await self.channel_layer.group_discard(self.control_group, self.channel_name)
+            except LAYER_ERRORS:  # Redis is down; the membership expires with the layer's group_expiry
+                logger.warning("Could not leave %s on disconnect", self.control_group)
+
+    # -- the channel layer (control messages only) -------------------------------------------
+
+    # Channels assigns `channel_receive` in __call__ and dispatches from whatever it holds; the
+    # property hands Channels a receive that outlives a Redis restart. Without it the layer's
+    # ConnectionError would end the consumer and close every socket of the process with 1011,
+    # although live events do not even pass through the layer.
+    @property
+    def channel_receive(self) -> Callable[[], Awaitable[dict[str, Any]]]:
+        return self._receive_control
+
+    @channel_receive.setter
+    def channel_receive(self, receive: Callable[[], Awaitable[dict[str, Any]]]) -> None:
+        self._layer_receive = receive
+
+    async def _receive_control(self) -> dict[str, Any]:
+        """The next control message; while the channel layer is unreachable, wait and retry.
+
+        Once the layer answers again the socket rejoins its control group (a restarted Redis
+        has forgotten it) and re-checks its subscriptions at once, because a re-check request
+        may have been lost meanwhile. The fan-out catches its events up on its own.
+        """
+        while True:
+            try:
+                return await self._layer_receive()
+            except LAYER_ERRORS as error:
+                logger.warning("Channel layer unreachable (%r); the socket stays open and retries", error)
+            await self._rejoin_control_group()
+
+    async def _rejoin_control_group(self) -> None:
+        delay = float(fanout_setting("REALTIME_REDIS_RECONNECT_SECONDS"))
+        while True:
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RECONNECT_MAX_SECONDS)
+            group = getattr(self, "control_group", None)  # None before connect() ran, and when anonymous
+            if not group:
+                return  # anonymous: nothing to rejoin, the next receive tells whether the layer is back
+            try:
+                await self.channel_layer.group_add(group, self.channel_name)
+            except LAYER_ERRORS:
+                continue
+            self.outage_recheck = asyncio.ensure_future(self._recheck_logged())
+            return
+
+    async def _recheck_logged(self) -> None:
+        try:
+            await self.recheck()
+        except Exception:
+            logger.exception("Re-check after a channel layer outage failed")
 
     # -- client messages -----------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from django.utils import translation
 from community.roles import Role
 from forums.models import Message, Room, RoomMember
 from forums.services import chat as services
+from tests.broken_cache import UNREACHABLE_CACHES
 from tests.factories import HandlungsfeldFactory, MemberFactory, TeamFactory, TeamMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +98,19 @@ def test_a_message_is_sent_with_post_redirect_get():
     message = Message.objects.get(room=room)
     assert response.status_code == 302 and response["Location"].endswith(f"#m-{message.pk}")
     assert "Guten Morgen!" in client.get(response["Location"]).content.decode()
+
+
+def test_a_message_is_stored_and_redirected_while_the_cache_is_unreachable(settings):
+    """Redis restarting: the member cache and presence fail open, the message is written all the same."""
+    member = MemberFactory()
+    room = make_room("handlungsfeld", member)
+    client = client_for(member)
+    settings.CACHES = UNREACHABLE_CACHES
+    response = client.post(f"/chat/{room.slug}/", {"body_markdown": "Trotz Funkloch"})
+    message = Message.objects.get(room=room)
+    assert response.status_code == 302 and response["Location"].endswith(f"#m-{message.pk}")
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and "Trotz Funkloch" in page.content.decode()
 
 
 def test_a_refused_message_keeps_the_typed_text_and_says_why(settings):

@@ -15,6 +15,7 @@ import asyncio
 import http.client
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -29,11 +30,12 @@ from urllib.parse import quote
 
 import pytest
 from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import connection
 from django.test import Client
 
-from forums.models import Room
+from forums.models import Message, Room
 from tests.factories import HandlungsfeldFactory, MemberFactory
 
 websockets = pytest.importorskip("websockets")
@@ -131,10 +133,13 @@ def request(port: int, method: str, path: str, body: str = "", headers: dict[str
 
 @pytest.fixture
 def start_servers(tmp_path):
-    """start_servers(n) -> n running servers on one Redis and the test's database; all killed afterwards."""
+    """start_servers(n) -> n running servers on one Redis and the test's database; all killed afterwards.
+
+    Keyword arguments override the servers' environment, e.g. REDIS_URL for a private Redis.
+    """
     started: list[Server] = []
 
-    def start(count: int) -> list[Server]:
+    def start(count: int, **environment: str) -> list[Server]:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.realtime.server_settings",
@@ -143,6 +148,7 @@ def start_servers(tmp_path):
             "MEDIA_ROOT": str(tmp_path / "media"),
             "PYTHONPATH": os.pathsep.join([str(ROOT / "platform"), str(ROOT)]),
             "PYTHONWARNINGS": "ignore",
+            **environment,
         }
         servers = [Server(chr(ord("A") + n), env, tmp_path / f"server-{n}.log") for n in range(count)]
         started.extend(servers)
@@ -363,3 +369,171 @@ def test_messages_sent_while_the_pubsub_connections_are_down_are_stored_and_caug
     assert result["caught_up"] == (result["gap"], result["gap"])
     assert result["after"] == ([result["latest"]], [result["latest"]])
     assert result["quiet"] == [True, True]
+
+
+# -- a Redis restart --------------------------------------------------------------------------
+
+REDIS_SERVER = Path("/usr/bin/redis-server")
+
+
+class PrivateRedis:
+    """A redis-server of the test's own on a free loopback port, without persistence.
+
+    The machine's shared Redis must never be stopped (other test runs use it), so the
+    restart test stops and starts this one instead.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        log = self.folder / "redis.log"
+        with log.open("ab") as output:
+            self.process = subprocess.Popen(  # noqa: S603 - fixed command line
+                [
+                    str(REDIS_SERVER),
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    str(self.folder),
+                ],
+                cwd=self.folder,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"redis-server exited:\n{log.read_text(errors='replace')[-3000:]}")
+            if self.answers():
+                return
+            time.sleep(0.05)
+        pytest.fail(f"redis-server did not start:\n{log.read_text(errors='replace')[-3000:]}")
+
+    def answers(self) -> bool:
+        import redis
+
+        try:
+            with closing(redis.Redis(port=self.port, socket_connect_timeout=0.5, socket_timeout=0.5)) as client:
+                return bool(client.ping())
+        except redis.RedisError:
+            return False
+
+    def stop(self) -> None:
+        """SIGTERM: with no save points configured Redis exits at once and keeps nothing."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=WAIT_SECONDS)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=WAIT_SECONDS)
+        self.process = None
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    if not REDIS_SERVER.exists():
+        pytest.skip(f"needs {REDIS_SERVER} to run a Redis of the test's own")
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    server = PrivateRedis(folder)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+def post_form(member: Member, server: Server, room: Room, text: str) -> int:
+    """Send a chat message as a browser without JavaScript: the form posts and is redirected to the message."""
+    headers = {
+        "Cookie": member.cookie,
+        "Origin": server.origin,
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    body = f"csrfmiddlewaretoken={member.csrf}&body_markdown={quote(text)}"
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=WAIT_SECONDS)
+    try:
+        conn.request("POST", f"/chat/{room.slug}/", body=body, headers={"Host": f"127.0.0.1:{server.port}", **headers})
+        response = conn.getresponse()
+        response.read()
+        location = response.getheader("Location") or ""
+    finally:
+        conn.close()
+    assert response.status == 302, f"{response.status}: {server.log.read_text(errors='replace')[-4000:]}"
+    found = re.search(r"#m-(\d+)$", location)
+    assert found, location
+    return int(found[1])
+
+
+def test_redis_restarted_during_a_conversation_loses_no_message_and_doubles_none(
+    room_with_two_members, start_servers, private_redis
+):
+    room, alice, bob = room_with_two_members
+    stream = f"chat:{room.pk}"
+    # Cache, channel layer and fan-out of both servers all use the private Redis (the base settings
+    # build them from REDIS_URL); a short reconnect delay keeps the catch-up within a few seconds.
+    server_a, server_b = start_servers(2, REDIS_URL=private_redis.url, MITMACH_TEST_RECONNECT_SECONDS="0.2")
+
+    async def scenario() -> dict[str, Any]:
+        alice_tab = await alice.connect(server_a)
+        bob_tab = await bob.connect(server_b)
+        await alice_tab.subscribe(stream, since=0)
+        await bob_tab.subscribe(stream, since=0)
+        first = await alice.say(server_a, room, "Hallo Bob, wie läuft es in Kassel?")
+        before = (await alice_tab.event_ids(1), await bob_tab.event_ids(1))
+
+        await asyncio.to_thread(private_redis.stop)
+        # Both members keep chatting without JavaScript (the form posts and redirects); with Redis
+        # gone every message must still be stored and the answer must be the usual redirect.
+        gap = [
+            await asyncio.to_thread(post_form, alice, server_a, room, "Redis ist weg, ich schreibe trotzdem."),
+            await asyncio.to_thread(post_form, bob, server_b, room, "Gut, bei mir geht es auch."),
+            await asyncio.to_thread(post_form, alice, server_a, room, "Kommt alles an?"),
+        ]
+        stored = await database_sync_to_async(stored_ids)(room)
+        await asyncio.to_thread(private_redis.start)  # empty: a restart without persistence
+
+        # The sockets stay open: each process resubscribes and its sockets catch up from the database.
+        caught_up = (await alice_tab.event_ids(3), await bob_tab.event_ids(3))
+        latest = await bob.say(server_b, room, "Und jetzt wieder live.")
+        after = (await alice_tab.event_ids(1), await bob_tab.event_ids(1))
+        quiet = [await tab.nothing_more() for tab in (alice_tab, bob_tab)]
+        for tab in (alice_tab, bob_tab):
+            await tab.close()
+        return {
+            "first": first,
+            "before": before,
+            "gap": gap,
+            "stored": stored,
+            "caught_up": caught_up,
+            "latest": latest,
+            "after": after,
+            "quiet": quiet,
+        }
+
+    result = async_to_sync(scenario)()
+
+    assert result["before"] == ([result["first"]], [result["first"]])
+    assert result["gap"] == sorted(result["gap"])
+    assert result["stored"] == [result["first"], *result["gap"]]
+    assert result["caught_up"] == (result["gap"], result["gap"])
+    assert result["after"] == ([result["latest"]], [result["latest"]])
+    assert result["quiet"] == [True, True]
+
+
+def stored_ids(room: Room) -> list[int]:
+    return list(Message.objects.filter(room=room).order_by("pk").values_list("pk", flat=True))
