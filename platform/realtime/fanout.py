@@ -220,8 +220,18 @@ class _RedisHub(_LoopHub):
         pubsub = self.pubsub
         method = pubsub.subscribe if command == "subscribe" else pubsub.unsubscribe
         task = self.loop.create_task(method(channel))
-        # A failed write means a lost connection: the reader notices it and resubscribes everything.
-        task.add_done_callback(lambda done: done.cancelled() or done.exception())
+        task.add_done_callback(self._sent)
+
+    def _sent(self, done: asyncio.Task) -> None:
+        if done.cancelled() or done.exception() is None:
+            return
+        # A command that failed may leave a stream unsubscribed with nobody noticing: drop the
+        # connection, so that the reader fails and _run resubscribes (and resyncs) every stream.
+        logger.warning("Realtime pub/sub command failed (%s); reconnecting", done.exception())
+        pubsub = self.pubsub
+        connection = getattr(pubsub, "connection", None)
+        if connection is not None:
+            self.loop.create_task(connection.disconnect())
 
     async def wait_ready(self, entry: _Entry) -> None:
         if entry.ready is None or entry.ready.done():

@@ -210,6 +210,11 @@ def live_page(browser, asgi_server):
     Returns (page, context); the context lets a test take the member offline. Paths passed to
     `page.goto` are relative to the ASGI server.
     """
+    from playwright.sync_api import expect
+
+    # Live updates cross a websocket (and Redis in CI's second run) on a loaded 2-core machine:
+    # allow more than Playwright's default 5 s before an expectation fails.
+    expect.set_options(timeout=15_000)
     contexts = []
 
     def open_page(user=None):
