@@ -144,3 +144,22 @@ def test_a_forum_reply_appears_on_the_open_topic_page_of_another_member(live_pag
     expect(page.locator("#post-2")).to_contain_text("im Wendland seit 2019")
     expect(page.locator(".new-posts-bar")).to_be_hidden()
     assert page.watch.page_errors == []
+
+
+def test_the_chat_overview_counts_new_messages_live(live_page, weggemeinschaft):
+    from playwright.sync_api import expect
+
+    room, anna, bert = weggemeinschaft
+    page, _ = live_page(bert)
+    page.goto("/chat/")
+    wait_subscribed(page, f"chat:{room.pk}")
+    badge = page.locator(f'li[data-room-id="{room.pk}"] .chat-badge--unread')
+    expect(badge).to_be_hidden()
+
+    for text in ("Wer bringt den Beamer mit?", "Und wer die Verlängerungskabel?"):
+        chat_services.message_send(author=anna, room=room, body_markdown=text)
+    expect(badge).to_have_text("2 ungelesen")
+    chat_services.message_send(author=bert, room=room, body_markdown="Ich bringe beides.")  # own: no count
+    page.wait_for_timeout(300)
+    expect(badge).to_have_text("2 ungelesen")
+    assert page.watch.page_errors == []

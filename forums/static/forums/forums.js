@@ -992,3 +992,40 @@
   });
   button.addEventListener("click", () => window.location.reload());
 })();
+
+// == chat overview ==
+// The overview follows the member's rooms: a message of someone else counts up the room's unread
+// badge; reading the room in another tab (chat.read on the member's own stream) clears it.
+(function () {
+  const list = document.querySelector(".chat-rooms[data-viewer-id]");
+  if (!list) return;
+  const viewerId = Number(list.dataset.viewerId);
+  const counted = new Set();
+
+  function show(item, count) {
+    item.dataset.unread = String(count);
+    item.classList.toggle("chat-rooms__item--unread", count > 0);
+    const badge = item.querySelector(".chat-badge--unread");
+    if (!badge) return;
+    badge.hidden = count === 0;
+    badge.textContent = (list.dataset.labelUnread || "%(count)s").replace("%(count)s", String(count));
+  }
+
+  list.addEventListener("realtime:event", (event) => {
+    const frame = event.detail || {};
+    const payload = frame.payload || {};
+    const item = event.target.closest("li[data-room-id]");
+    if (!item || frame.kind !== "message.created" || !payload.message_id) return;
+    if (payload.author_id === viewerId || counted.has(payload.message_id)) return;
+    counted.add(payload.message_id);
+    show(item, Number(item.dataset.unread || 0) + 1);
+  });
+
+  document.addEventListener("realtime:event", (event) => {
+    const frame = event.detail || {};
+    const payload = frame.payload || {};
+    if (frame.kind !== "chat.read" || !payload.room_id) return;
+    const item = list.querySelector('li[data-room-id="' + Number(payload.room_id) + '"]');
+    if (item) show(item, 0);
+  });
+})();
