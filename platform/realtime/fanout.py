@@ -261,15 +261,26 @@ class _RedisHub(_LoopHub):
         )
         self.pubsub = self.client.pubsub()
         self.unconfirmed.clear()
-        channels = [self.channel(stream) for stream in self.streams]
+        streams = list(self.streams)
+        channels = [self.channel(stream) for stream in streams]
         for channel in channels:
             self.unconfirmed[channel] += 1
-        # Connected before the first await: a stream added meanwhile sends its own SUBSCRIBE.
-        self.connected = True
+        # The first command opens the pub/sub connection, and nothing else may use the PubSub
+        # before it has: two first commands at once would each take a pool connection, the
+        # PubSub would keep only one, and the other's subscriptions (confirmations and
+        # messages) would never be read. So `connected` is set only afterwards, and the
+        # streams added or removed meanwhile are sent their own command then.
         if channels:
             await self.pubsub.subscribe(*channels)
         else:
             await self.pubsub.ping()
+        self.connected = True
+        for stream in self.streams:
+            if stream not in streams:
+                self._send("subscribe", stream)
+        for stream in streams:
+            if stream not in self.streams:
+                self._send("unsubscribe", stream)
         self.down = False
 
     async def _disconnect(self) -> None:
