@@ -5,10 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from community.roles import Role
@@ -16,6 +13,7 @@ from forums.models import Message, Room, RoomMember
 from forums.services import chat as services
 from tests.broken_cache import UNREACHABLE_CACHES
 from tests.factories import HandlungsfeldFactory, MemberFactory, TeamFactory, TeamMembershipFactory, UserFactory
+from tests.query_counts import cold_query_count as queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -247,15 +245,6 @@ def test_a_direct_conversation_starts_from_handles_and_is_reused():
     assert first.status_code == 302 and first["Location"] == second["Location"]
     missing = client.post("/chat/direkt/", {"handles": "@niemand-da"})
     assert missing.status_code == 400 and "niemand-da" in missing.content.decode()
-
-
-def queries_for(client: Client, url: str) -> int:
-    # Measured cold, so both counts start alike: the member's cached roles and teams are read too.
-    cache.clear()
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
 
 
 def test_the_room_page_and_overview_need_the_same_few_queries_for_5_and_for_50_messages():

@@ -6,16 +6,14 @@ import re
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from forums import services
 from forums.models import Draft, Post, Topic
 from tests.factories import MemberFactory, TeamMembershipFactory, UserFactory
+from tests.query_counts import cold_query_count as _queries
 
 from .composer_helpers import relax_limits
 
@@ -290,14 +288,6 @@ def test_deleting_asks_first_then_shows_the_post_as_deleted_by_its_author(topic,
     assert "Post deleted by its author" in response.content.decode()
     # A second delete (resend) is harmless.
     assert client.post(f"/foren/p/{reply.pk}/loeschen/").status_code == 302
-
-
-def _queries(client: Client, url: str) -> int:
-    # Measured cold, so both counts start alike: the member's cached roles and teams are read too.
-    cache.clear()
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
 
 
 def test_the_edit_and_delete_pages_need_a_constant_small_number_of_queries(category, member, start_topic):

@@ -8,7 +8,6 @@ import random
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Count
@@ -21,6 +20,7 @@ from forums import selectors, services
 from forums.models import Bookmark, Post, Reaction, Topic
 from realtime.events import event_published
 from tests.factories import MemberFactory, TeamMembershipFactory
+from tests.query_counts import cold_query_count as queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -429,15 +429,6 @@ def add_engaged_replies(topic: Topic, count: int, reactors: list[User], viewer: 
         for user, kind in itertools.product(reactors, (HEART, BULB)):
             services.reaction_toggle(user=user, post=post, kind=kind)
         services.bookmark_toggle(user=viewer, post=post)
-
-
-def queries_for(client: Client, url: str) -> int:
-    # Measured cold, so both counts start alike: the member's cached roles and teams are read too.
-    cache.clear()
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
 
 
 @pytest.mark.parametrize("who", ["anonymous", "member"])

@@ -6,15 +6,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from forums import services
 from forums.models import Post, Topic
 from tests.factories import MemberFactory
+from tests.query_counts import cold_query_count as queries_for
 
 from .conftest import CategoryFactory
 
@@ -237,15 +235,6 @@ def test_team_members_see_their_private_topics_in_their_lists(secret_scene, team
 
 
 # --- query counts -------------------------------------------------------------------------------------
-
-
-def queries_for(client: Client, url: str) -> int:
-    # Measured cold, so both counts start alike: the member's cached roles and teams are read too.
-    cache.clear()
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(captured)
 
 
 def fill(category, member, count: int) -> None:

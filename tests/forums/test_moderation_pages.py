@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from forums import services
 from forums.models import Flag, ModerationAction, Post, QueuedPost, Topic
 from tests.factories import MemberFactory
+from tests.query_counts import cold_query_count as queries_for
 
 from .conftest import CategoryFactory
 
@@ -230,16 +228,6 @@ def test_the_log_filters_by_action_and_member(topic, moderator):
 
 
 # --- query counts ----------------------------------------------------------------------------
-
-
-def queries_for(client: Client, url: str) -> int:
-    # Measured as the first request after a restart, so both counts start alike: the member's
-    # cached roles and moderated categories are looked up too.
-    cache.clear()
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
 
 
 def fill_queue(topic: Topic, count: int) -> None:

@@ -7,16 +7,15 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from forums import services
 from forums.models import Post, Topic
 from forums.selectors.search import QUERY_MAX_LENGTH, SearchFilters, marked_html, search_posts
 from tests.factories import MemberFactory
+from tests.query_counts import cold_query_count
 
 from .conftest import CategoryFactory
 
@@ -273,12 +272,7 @@ def test_the_forum_start_page_has_a_search_box(client, db):
 
 
 def queries_for(client: Client, params: dict) -> int:
-    # Measured cold, so both counts start alike: the member's cached roles and teams are read too.
-    cache.clear()
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get("/foren/suche/", params)
-    assert response.status_code == 200
-    return len(captured)
+    return cold_query_count(client, "/foren/suche/", params)
 
 
 @pytest.mark.parametrize("who", ["anonymous", "member"])

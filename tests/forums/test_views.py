@@ -5,14 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from forums import services
 from forums.models import Category, Post, Topic
 from tests.factories import MemberFactory
+from tests.query_counts import cold_query_count as queries_for
 
 from .conftest import CategoryFactory
 
@@ -268,15 +266,6 @@ def test_only_moderators_may_open_the_form_of_an_announcement_category(member_cl
 
 
 # --- query counts ----------------------------------------------------------------------------
-
-
-def queries_for(client: Client, url: str) -> int:
-    # Measured as the first request after a restart: the member's cached roles and teams are looked up too.
-    cache.clear()
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
 
 
 def viewer(who: str, member) -> Client:
