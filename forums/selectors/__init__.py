@@ -1,6 +1,7 @@
 """Every read of the forums that needs more than one line of ORM, each with a bounded number of queries."""
 
 from .engagement import PostViewerState, post_viewer_state, reactions_of_post
+from .integration import ReplySummary, TopicSummary, discussion_category_for, topic_exists, topic_summary
 from .lists import (
     TOP_PERIODS,
     CategoryRow,

@@ -27,11 +27,11 @@ urlpatterns = [
     path("mitglieder/", include("community.member_urls")),
     path("konto/", include("allauth.urls")),
     path("benachrichtigungen/", include("notifications.urls")),
-    path("kurs/", views.placeholder, {"section": "course"}, name="course_placeholder"),
     path("videothek/", views.placeholder, {"section": "videothek"}, name="videothek_placeholder"),
     path("termine/", views.placeholder, {"section": "events"}, name="events_placeholder"),
     path("foren/", include("forums.urls")),
     path("chat/", include("forums.chat_urls", namespace="chat")),
+    path("", include("courses.urls")),
     path("aktionen/", views.placeholder, {"section": "actions"}, name="actions_placeholder"),
     path("regionen/", views.placeholder, {"section": "regions"}, name="regions_placeholder"),
 ]

@@ -87,7 +87,6 @@ def styleguide(request: HttpRequest) -> HttpResponse:
 
 
 PLACEHOLDERS: dict[str, Any] = {
-    "course": _("Online course"),
     "videothek": _("Videothek"),
     "events": _("Events"),
     "chat": _("Chat"),

@@ -56,6 +56,11 @@ ICONS: dict[str, str] = {
     "leaf": '<path d="M5 19c0-9 6-14 15-14 0 9-5 15-14 15"/><path d="M5 19l8-8"/>',
     "search": '<circle cx="11" cy="11" r="6.5"/><path d="M16 16l4.5 4.5"/>',
     "plus": '<path d="M12 5v14M5 12h14"/>',
+    "lock": '<rect x="5" y="11" width="14" height="9" rx="2"/><path d="M8 11V8a4 4 0 0 1 8 0v3"/>',
+    "circle": '<circle cx="12" cy="12" r="8"/>',
+    "play": '<circle cx="12" cy="12" r="9"/><path d="M10 8.5l6 3.5-6 3.5z"/>',
+    "bookmark": '<path d="M7 4h10v16l-5-4-5 4z"/>',
+    "download": '<path d="M12 4v11M7 10l5 5 5-5M5 20h14"/>',
     "calendar": '<rect x="3.5" y="5" width="17" height="15" rx="2"/><path d="M3.5 10h17M8 3v4M16 3v4"/>',
     "bell": '<path d="M6 16V11a6 6 0 0 1 12 0v5l1.5 2h-15z"/><path d="M10 20.5a2 2 0 0 0 4 0"/>',
 }
@@ -199,7 +204,7 @@ def widget_type(field: BoundField) -> str:
 # language's links are built.
 MAIN_NAVIGATION = (
     ("/", gettext_noop("Start")),
-    ("course_placeholder", gettext_noop("Course")),
+    ("/kurs/", gettext_noop("Course")),
     ("videothek_placeholder", gettext_noop("Videothek")),
     ("events_placeholder", gettext_noop("Events")),
     ("forums:index", gettext_noop("Forums")),

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "courses",
     "videothek",
     # Wagtail; wagtail.users is replaced by our config for the custom user model.
+    "wagtailmedia",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -255,6 +257,16 @@ FORUMS_UPLOAD_DOCUMENT_MAX_BYTES = env.int("FORUMS_UPLOAD_DOCUMENT_MAX_BYTES", d
 # Images are re-encoded with their longest side at most this many pixels.
 FORUMS_UPLOAD_IMAGE_MAX_SIDE = env.int("FORUMS_UPLOAD_IMAGE_MAX_SIDE", default=2000)
 FORUMS_MAX_ATTACHMENTS = env.int("FORUMS_MAX_ATTACHMENTS", default=10)
+
+# Online course: the longest reflection answer and the longest lesson note (characters).
+COURSES_ANSWER_MAX_LENGTH = env.int("COURSES_ANSWER_MAX_LENGTH", default=10_000)
+COURSES_NOTE_MAX_LENGTH = env.int("COURSES_NOTE_MAX_LENGTH", default=10_000)
+# Handbook PDFs are built in the background after a publish; builds older than this many hours that never
+# finished count as failed and are started again.
+COURSES_HANDBOOK_BUILD_TIMEOUT_HOURS = env.int("COURSES_HANDBOOK_BUILD_TIMEOUT_HOURS", default=2)
+
+# wagtailmedia: uploaded videos for lessons and the Videothek (audio is not used).
+WAGTAILMEDIA = {"MEDIA_MODEL": "wagtailmedia.Media", "AUDIO_EXTENSIONS": [], "VIDEO_EXTENSIONS": ["mp4", "webm", "ogv"]}
 
 LOGGING = {
     "version": 1,
