@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Value
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +15,7 @@ from community.permissions import UserLike
 
 from .. import permissions
 from ..models import Bookmark, Post, Reaction, Topic
+from ..post_markup import reaction_buttons_html
 from .lists import PostRow
 
 # The accessible name of each reaction; the emoji alone is read out inconsistently by screen readers.
@@ -78,7 +78,7 @@ class PostViewerState:
     can_flag: bool = False
     flag_url: str = ""
     moderate_url: str = ""
-    # The rendered buttons of `reactions` (forums/_reaction_buttons.html), shared by equal posts of a page.
+    # The rendered buttons of `reactions` (post_markup.reaction_buttons_html), shared by equal posts of a page.
     reaction_buttons: str = ""
 
 
@@ -185,9 +185,7 @@ def post_viewer_state(user: UserLike, items: Iterable[PostRow | Post | int], top
         ]
         look = (can_react, *((button.count, button.pressed) for button in buttons))
         if look not in rendered:
-            rendered[look] = render_to_string(
-                "forums/_reaction_buttons.html", {"reactions": buttons, "can_react": can_react}
-            )
+            rendered[look] = reaction_buttons_html(buttons, can_react=can_react)
         states[post.pk] = PostViewerState(
             post_id=post.pk,
             reactions=buttons,
@@ -248,6 +246,8 @@ def post_labels() -> dict[str, str]:
         "silence": _("Silence the author"),
         "unsilence": _("Lift the author's silence"),
         "edit_reason": _("Edit with a reason"),
+        # Filled per post with {"number": ...} (forums.post_markup).
+        "reply_to": _("Reply to #%(number)s"),
     }
     return {key: str(label) for key, label in labels.items()}
 

@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from .. import permissions, selectors, services
 from ..forms import NonceForm, ReplyForm, TopicForm
 from ..models import Category, Topic
+from ..post_markup import PostMarkup
 from . import composer, moderation, reading, subscriptions
 
 # How long a form's one-time token remembers what it created (a resend after that creates anew).
@@ -185,6 +187,7 @@ def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
     viewer.update(reading.topic_page_read(request, found, read_state, page_obj))
     viewer["level_selector"] = subscriptions.topic_level_selector(request, found, read_state)
     viewer["moderation"] = moderation.viewer_state(request.user, found)
+    markup = PostMarkup(viewer, accepted_id=found.accepted_post_id, csrf_token=get_token(request))
     crumbs = _categories_crumbs(found.category)
     crumbs.append({"label": found.title, "url": topic_url})
     return render(
@@ -196,6 +199,8 @@ def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
             "breadcrumbs": crumbs,
             "tags": selectors.topic_tag_names(found),
             "page_obj": page_obj,
+            # (post number, markup) per post: the post loop is rendered in Python (forums.post_markup).
+            "post_items": [(row.post.post_number, markup.render(row, state)) for row, state in viewer["rows"]],
             "accepted": accepted if accepted and not accepted.is_deleted else None,
             "accepted_url": selectors.post_url(found.pk, accepted.post_number) if accepted else "",
             "form": form,
@@ -245,16 +250,7 @@ def post_fragment(request: HttpRequest, topic_id: int, post_number: int) -> Http
     )
     viewer["moderation"] = moderation.viewer_state(request.user, found)
     row, state = viewer["rows"][0]
-    response = render(
-        request,
-        "forums/_post.html",
-        {
-            "row": row,
-            "state": state,
-            "labels": viewer["labels"],
-            "accepted_id": found.accepted_post_id,
-            "viewer": viewer,
-        },
-    )
+    markup = PostMarkup(viewer, accepted_id=found.accepted_post_id, csrf_token=get_token(request))
+    response = HttpResponse(markup.render(row, state))
     response["Cache-Control"] = "private, no-store"
     return response
