@@ -7,6 +7,8 @@ instead of failing the request with a 500: a chat message or a post is still wri
 
 Only uses whose failure is harmless belong here. Invalidations (`MemberCache.forget`) are no such
 use: a lost one would leave stale permissions behind once the cache is back, so they still raise.
+The notification bell is the exception (`MemberCache(lenient_forget=True)`): a post must not fail
+over a cached counter, and a short entry lifetime bounds how long a lost invalidation shows.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ one-time form tokens; a process-local cache would keep each process's entries un
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
 from django.core.cache import cache
@@ -36,9 +36,15 @@ TOKEN_TTL = 60 * 60 * 24
 class MemberCache(Generic[T]):
     """One value per member, computed by `load(user)` on a miss and dropped per member or for all."""
 
-    def __init__(self, name: str, load: Callable[[Any], T]) -> None:
+    def __init__(
+        self, name: str, load: Callable[[Any], T], *, ttl: int = ENTRY_TTL, lenient_forget: bool = False
+    ) -> None:
+        """`lenient_forget`: a failed invalidation is logged instead of raised (see `forget`), for values
+        that a write must not fail over and whose staleness `ttl` bounds (the notification bell)."""
         self.name = name
         self.load = load
+        self.ttl = ttl
+        self.lenient_forget = lenient_forget
         self._all_key = f"{name}:token"
 
     def _member_key(self, user_id: object) -> str:
@@ -61,7 +67,7 @@ class MemberCache(Generic[T]):
             return entry[1]
         value = self.load(user)
         entry_key = self._entry_key(user.pk)
-        fail_open(lambda: cache.set(entry_key, (tokens, value), ENTRY_TTL), None, purpose=f"member cache {self.name}")
+        fail_open(lambda: cache.set(entry_key, (tokens, value), self.ttl), None, purpose=f"member cache {self.name}")
         return value
 
     def _lookup(self, user_id: object) -> tuple[tuple[str, str], Any]:
@@ -81,16 +87,32 @@ class MemberCache(Generic[T]):
         return token
 
     def forget(self, user_id: object) -> None:
-        """The member's rows changed: their entry is stale now and once more after the commit."""
-        key = self._member_key(user_id)
-        _replace_token(key)
-        transaction.on_commit(lambda: _replace_token(key))
+        """The member's rows changed: their entry is stale now and once more after the commit.
+
+        Raises when the cache cannot be reached, unless the cache was made with `lenient_forget`.
+        """
+        self._replace_tokens([self._member_key(user_id)])
+
+    def forget_many(self, user_ids: Iterable[object]) -> None:
+        """`forget` for several members, in one cache write (and one more after the commit)."""
+        self._replace_tokens([self._member_key(user_id) for user_id in user_ids])
 
     def forget_all(self) -> None:
         """Rows that many members depend on changed (a role's permissions, a category's moderators)."""
-        _replace_token(self._all_key)
-        transaction.on_commit(lambda: _replace_token(self._all_key))
+        self._replace_tokens([self._all_key])
+
+    def _replace_tokens(self, keys: list[str]) -> None:
+        if not keys:
+            return
+        if self.lenient_forget:
+            fail_open(lambda: _replace_tokens(keys), None, purpose=f"member cache {self.name}")
+            transaction.on_commit(
+                lambda: fail_open(lambda: _replace_tokens(keys), None, purpose=f"member cache {self.name}")
+            )
+        else:
+            _replace_tokens(keys)
+            transaction.on_commit(lambda: _replace_tokens(keys))
 
 
-def _replace_token(key: str) -> None:
-    cache.set(key, uuid.uuid4().hex, TOKEN_TTL)
+def _replace_tokens(keys: list[str]) -> None:
+    cache.set_many({key: uuid.uuid4().hex for key in keys}, TOKEN_TTL)

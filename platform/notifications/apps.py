@@ -16,3 +16,6 @@ class NotificationsConfig(AppConfig):
         from .realtime import register as register_streams
 
         register_streams()  # user:<id> on the realtime hub
+        from .signals import connect_bell_invalidation
+
+        connect_bell_invalidation()

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
 
+from community.member_cache import MemberCache
 from community.models import User
 
 from . import registry
@@ -56,15 +57,12 @@ def notification_for_opening(*, user: User, notification_id: int) -> Notificatio
     return Notification.objects.filter(recipient=user, pk=notification_id).first()
 
 
-def bell(*, user: User) -> dict[str, Any]:
-    """The header bell: the unread count and the latest notifications, in ONE query.
+def _bell_rows(user: User) -> dict[str, Any]:
+    """The bell's facts from the database, as plain values for the cache: ONE query.
 
     The count rides along as a subquery on the rows of the latest notifications (a member
-    without any notification has no unread ones either), so the dropdown adds no query to
-    every page a member opens.
+    without any notification has no unread ones either), so the dropdown adds no query.
     """
-    if not getattr(user, "is_authenticated", False):
-        return {"unread_count": 0, "latest": []}
     unread = (
         Notification.objects.filter(recipient=OuterRef("recipient"), read_at__isnull=True)
         .order_by()
@@ -78,25 +76,52 @@ def bell(*, user: User) -> dict[str, Any]:
         .annotate(unread_total=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)))
         .order_by("-created_at", "-id")[:BELL_LATEST]
     )
+    latest = [
+        {
+            "id": notification.pk,
+            "unread": notification.read_at is None,
+            "kind": notification.kind,
+            "actor": str(notification.actor) if notification.actor_id else "",
+            "count": notification.count,
+            "title": notification.title,
+            "created_at": notification.created_at,
+        }
+        for notification in rows
+    ]
+    return {"unread_count": rows[0].unread_total if rows else 0, "latest": latest}
+
+
+# The bell is on every page a member opens and changes only when a notification of theirs is created,
+# read or removed (services.py and the receivers in signals.py forget it) or an actor is renamed. A
+# lost invalidation (cache down) must not fail a post, so it is only logged; the entry's short life
+# bounds what it can leave behind.
+BELL_TTL = 10 * 60
+bell_cache: MemberCache[dict[str, Any]] = MemberCache(
+    "notifications:bell", _bell_rows, ttl=BELL_TTL, lenient_forget=True
+)
+
+
+def bell(*, user: User) -> dict[str, Any]:
+    """The header bell: the unread count and the latest notifications, from the member's cache entry
+    (one query when it is missing or stale). Kind labels and URLs are added per request, so the
+    cached values hold no translations."""
+    if not getattr(user, "is_authenticated", False):
+        return {"unread_count": 0, "latest": []}
+    facts = bell_cache.get(user)
     kinds = {kind.key: kind for kind in registry.all_kinds()}
     open_base = reverse("notifications:open", args=[0])[: -len("0/")]
     latest = []
-    for notification in rows:
-        kind = kinds.get(notification.kind)
+    for item in facts["latest"]:
+        kind = kinds.get(item["kind"])
         latest.append(
             {
-                "id": notification.pk,
-                "unread": notification.read_at is None,
-                "kind_label": kind.label if kind else notification.kind,
+                **item,
+                "kind_label": kind.label if kind else item["kind"],
                 "icon": kind.icon if kind else "info",
-                "actor": str(notification.actor) if notification.actor_id else "",
-                "count": notification.count,
-                "title": notification.title,
-                "created_at": notification.created_at,
-                "open_url": f"{open_base}{notification.pk}/",
+                "open_url": f"{open_base}{item['id']}/",
             }
         )
-    return {"unread_count": rows[0].unread_total if rows else 0, "latest": latest}
+    return {"unread_count": facts["unread_count"], "latest": latest}
 
 
 def bell_for_request(request: HttpRequest) -> dict[str, Any]:

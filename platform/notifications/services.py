@@ -90,7 +90,7 @@ def notification_create(
     if target is not None:
         notification.content_type = ContentType.objects.get_for_model(target)
         notification.object_id = target.pk
-    notification.save()
+    notification.save()  # its post_save forgets the recipient's cached bell (signals.py)
 
     publish(
         stream=user_stream(recipient),
@@ -148,6 +148,7 @@ def notification_bulk_create(
     if not rows:
         return []
     created = Notification.objects.bulk_create(rows)
+    selectors.bell_cache.forget_many(seen)  # bulk_create sends no post_save
     counts = dict(
         Notification.objects.filter(recipient_id__in=seen, read_at__isnull=True)
         .values_list("recipient_id")
@@ -182,6 +183,7 @@ def notification_mark_read(*, user: User, notification_ids: Iterable[int] | None
         unread = unread.filter(pk__in=ids)
     changed = unread.update(read_at=timezone.now())
     if changed:
+        selectors.bell_cache.forget(user.pk)  # update() sends no post_save
         # Ephemeral: other open tabs update their bell; the database holds the read state.
         publish(
             stream=user_stream(user),
