@@ -1,4 +1,4 @@
-"""The self-paced online course and handbook (built in a later issue)."""
+"""The self-paced online course („Online-Kurs“) with its printable handbook."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -7,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Online course")
+
+    def ready(self) -> None:
+        from .reminders import register as register_reminders
+
+        register_reminders()  # the course.reminder notification kind and the scheduler's hourly job

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from wagtail.models import Page
 
@@ -148,11 +148,11 @@ def _lesson_url(course_url: str, course: Page, url_path: str) -> str:
 
 def course_structure(course: CoursePage, *, course_url: str) -> list[OutlineModule]:
     """The live modules and their live lessons in tree order (two queries, whatever the size)."""
-    modules = {
-        row["id"]: OutlineModule(id=row["id"], title=row["title"], intro=row["intro"])
-        for row in ModulePage.objects.live().child_of(course).order_by("path").values("id", "title", "intro", "path")
-    }
-    module_paths = dict(ModulePage.objects.filter(id__in=modules).values_list("path", "id")) if modules else {}
+    modules: dict[int, OutlineModule] = {}
+    module_paths: dict[str, int] = {}
+    for row in ModulePage.objects.live().child_of(course).order_by("path").values("id", "title", "intro", "path"):
+        modules[row["id"]] = OutlineModule(id=row["id"], title=row["title"], intro=row["intro"])
+        module_paths[row["path"]] = row["id"]
     steplen = Page.steplen
     for row in (
         LessonPage.objects.live()
@@ -262,6 +262,7 @@ def _count_by_course(queryset, path_field: str, courses: list[CoursePage]) -> di
         rows = (
             queryset.annotate(course_path=Substr(path_field, 1, depth * Page.steplen))
             .filter(course_path__in=[course.path for course in group])
+            .order_by()
             .values("course_path")
             .annotate(n=Count("id"))
             .values_list("course_path", "n")
@@ -382,6 +383,7 @@ def team_views_for(*, user: User, course: CoursePage) -> list[TeamView]:
             lesson__live=True,
             lesson__path__startswith=course.path,
         )
+        .order_by()
         .values("user_id")
         .annotate(n=Count("id"))
         .values_list("user_id", "n")
@@ -437,9 +439,12 @@ def learner_report() -> list[CourseReportRow]:
     if not courses:
         return []
     totals = _live_lesson_totals(courses)
-    enrolled = dict(Enrollment.objects.values("course_id").annotate(n=Count("id")).values_list("course_id", "n"))
+    enrolled = dict(
+        Enrollment.objects.order_by().values("course_id").annotate(n=Count("id")).values_list("course_id", "n")
+    )
     completed = dict(
         Enrollment.objects.filter(completed_at__isnull=False)
+        .order_by()
         .values("course_id")
         .annotate(n=Count("id"))
         .values_list("course_id", "n")
@@ -451,6 +456,7 @@ def learner_report() -> list[CourseReportRow]:
         (
             LessonCompletion.objects.filter(lesson__live=True, lesson__depth=depth + 2)
             .annotate(course_path=Substr("lesson__path", 1, depth * Page.steplen))
+            .order_by()
             .values("course_path", "user_id")
             .annotate(n=Count("id"))
         )
@@ -464,6 +470,7 @@ def learner_report() -> list[CourseReportRow]:
         done_sum[row["course_path"]] += row["n"]
     per_lesson = dict(
         LessonCompletion.objects.filter(lesson__live=True)
+        .order_by()
         .values("lesson_id")
         .annotate(n=Count("id"))
         .values_list("lesson_id", "n")
@@ -495,3 +502,40 @@ def learner_report() -> list[CourseReportRow]:
 def latest_attempt_summary(attempts: list[QuizAttempt]) -> dict[str, Any]:
     best = max(attempts, key=lambda attempt: attempt.score) if attempts else None
     return {"used": len(attempts), "best": best, "passed": any(attempt.passed for attempt in attempts)}
+
+
+# --- weekly goals ----------------------------------------------------------------------------------
+
+
+def reminders_due(*, now: datetime) -> list[Enrollment]:
+    """Enrolments with a weekly goal whose week (since the last reminder or enrolment) ended before `now`."""
+    return list(
+        Enrollment.objects.filter(
+            weekly_goal__gt=0, completed_at__isnull=True, created_at__lte=now, user__is_active=True
+        )
+        .filter(Q(reminder_sent_at__isnull=True) | Q(reminder_sent_at__lte=now))
+        .select_related("user", "course")
+        .order_by("pk")
+    )
+
+
+def completions_since(*, enrollments: list[Enrollment]) -> dict[int, int]:
+    """Lessons of each enrolment's course completed since its week began, in one grouped query per course depth."""
+    if not enrollments:
+        return {}
+    starts = {(e.user_id, e.course_id): e.reminder_sent_at or e.created_at for e in enrollments}
+    earliest = min(starts.values())
+    courses = {e.course_id: e.course for e in enrollments}
+    rows = LessonCompletion.objects.filter(
+        user_id__in={e.user_id for e in enrollments}, completed_at__gte=earliest, lesson__live=True
+    ).values_list("user_id", "lesson__path", "completed_at")
+    by_path = {course.path: course_id for course_id, course in courses.items()}
+    counts: dict[int, int] = defaultdict(int)
+    index = {(e.user_id, e.course_id): e.pk for e in enrollments}
+    for user_id, path, completed_at in rows:
+        for course_path, course_id in by_path.items():
+            if path.startswith(course_path) and (user_id, course_id) in starts:
+                if completed_at >= starts[(user_id, course_id)]:
+                    counts[index[(user_id, course_id)]] += 1
+                break
+    return dict(counts)

@@ -156,7 +156,9 @@ def lesson_context(*, user: User, lesson: LessonPage, course_url: str = "") -> L
     course = selectors.course_of_lesson(lesson)
     if course is None:
         raise BlockGone
-    outline = selectors.outline_for(user=user, course=course, course_url=course_url, current_lesson_id=lesson.pk)
+    outline = selectors.outline_for(
+        user=user, course=course, course_url=course_url or course.url, current_lesson_id=lesson.pk
+    )
     return LessonContext(lesson=lesson, course=course, outline=outline)
 
 
@@ -486,3 +488,53 @@ __all__ = [
     "NotComplete",
     "StaleAnswer",
 ]
+
+
+# --- weekly goals and reminders ------------------------------------------------------------------
+
+REMINDER_KIND = "course.reminder"
+GOAL_WEEK = timedelta(days=7)
+# The scheduler looks hourly: a reminder a little early beats one a whole hour late every week.
+GOAL_SLACK = timedelta(hours=1)
+
+
+def reminders_send(*, now=None) -> int:
+    """Remind learners who missed their weekly goal, once a week; none after completing the course.
+
+    A week is the seven days since the last reminder (or since enrolling): a learner who reached their goal
+    in it gets nothing, and the next week starts. Returns how many reminders went out.
+    """
+    from django.urls import reverse
+    from django.utils import translation
+
+    from notifications.services import notification_create
+
+    from .learner_views import unsubscribe_token
+
+    now = now or timezone.now()
+    due = selectors.reminders_due(now=now - GOAL_WEEK + GOAL_SLACK)
+    if not due:
+        return 0
+    done = selectors.completions_since(enrollments=due)
+    sent = 0
+    for enrollment in due:
+        course = enrollment.course
+        count = done.get(enrollment.pk, 0)
+        if count >= enrollment.weekly_goal:
+            Enrollment.objects.filter(pk=enrollment.pk).update(reminder_sent_at=now)  # goal reached: next week
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            data = {
+                "title": _("Your weekly goal in „%(course)s“") % {"course": course.title},
+                "excerpt": _(
+                    "You planned %(goal)s lessons a week and completed %(done)s in the last seven days. "
+                    "Continue where you left off."
+                )
+                % {"goal": enrollment.weekly_goal, "done": count},
+                "url": f"{course.url}weitermachen/",
+                "unsubscribe_url": reverse("courses:unsubscribe", args=[unsubscribe_token(enrollment.user)]),
+            }
+        notification_create(recipient=enrollment.user, kind=REMINDER_KIND, data=data, target=course)
+        Enrollment.objects.filter(pk=enrollment.pk).update(reminder_sent_at=now)
+        sent += 1
+    return sent

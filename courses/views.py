@@ -535,7 +535,8 @@ def lesson_mark_complete(request: HttpRequest, lesson: LessonPage) -> HttpRespon
         return _gone_response(request, lesson)
     course = lesson_course(lesson)
     try:
-        result = services.lesson_complete(user=request.user, lesson=lesson)
+        context = services.lesson_context(user=request.user, lesson=lesson, course_url=_course_url(request, course))
+        result = services.lesson_complete(user=request.user, lesson=lesson, context=context)
     except services.BlockGone:
         raise Http404 from None
     except services.LessonLocked as locked:

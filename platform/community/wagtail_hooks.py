@@ -1,6 +1,9 @@
-"""Registers the taxonomy and teams as Wagtail snippets so editors can change them."""
+"""Wagtail hooks of the platform: taxonomy and teams as snippets, and the 403 for pages of other groups."""
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.models import PageViewRestriction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -55,3 +58,18 @@ class TaxonomyGroup(SnippetViewSetGroup):
 
 
 register_snippet(TaxonomyGroup)
+
+
+@hooks.register("before_serve_page")
+def refuse_signed_in_members_without_access(page, request, serve_args, serve_kwargs):
+    """A signed-in member outside a page's groups gets 403, not Wagtail's login form they cannot get past.
+
+    Anonymous visitors still go to the login (Wagtail's own hook, which runs after this one), and
+    restrictions by login or password keep Wagtail's behaviour.
+    """
+    if not request.user.is_authenticated:
+        return None
+    for restriction in page.get_view_restrictions():
+        if restriction.restriction_type == PageViewRestriction.GROUPS and not restriction.accept_request(request):
+            raise PermissionDenied
+    return None

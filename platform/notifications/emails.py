@@ -136,6 +136,10 @@ def _notification_rows(notifications: list[Notification]) -> list[dict[str, Any]
                 "title": notification.title,
                 "excerpt": notification.excerpt,
                 "url": absolute_url(reverse("notifications:open", args=[notification.pk])),
+                # A kind may carry its own unsubscribe address (course reminders stop the weekly goal).
+                "unsubscribe_url": absolute_url(notification.data["unsubscribe_url"])
+                if notification.data.get("unsubscribe_url")
+                else "",
             }
         )
     return rows

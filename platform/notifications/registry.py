@@ -129,3 +129,27 @@ def unregister_settings_section(key: str) -> None:
 
 def settings_sections() -> list[SettingsSection]:
     return list(_settings_sections.values())
+
+
+# --- periodic jobs -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    interval: float  # seconds between two runs of `manage.py run_scheduler`
+    enqueue: Callable[[], Any]
+
+
+_periodic_jobs: dict[str, PeriodicJob] = {}
+
+
+def register_periodic_job(name: str, interval: float, enqueue: Callable[[], Any]) -> PeriodicJob:
+    """A feature app's job for the scheduler (courses: weekly-goal reminders), beside e-mails and digests."""
+    job = PeriodicJob(name=name, interval=interval, enqueue=enqueue)
+    _periodic_jobs[name] = job
+    return job
+
+
+def periodic_jobs() -> list[PeriodicJob]:
+    return list(_periodic_jobs.values())

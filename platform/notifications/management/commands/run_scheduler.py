@@ -18,7 +18,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from notifications import tasks
+from notifications import registry, tasks
 
 logger = logging.getLogger("notifications.scheduler")
 
@@ -35,6 +35,7 @@ def default_jobs() -> list[Job]:
     return [
         Job("notification e-mails", 60, tasks.send_notification_emails.enqueue),
         Job("digests", 3600, tasks.send_digests.enqueue),
+        *(Job(job.name, job.interval, job.enqueue) for job in registry.periodic_jobs()),
     ]
 
 
