@@ -9,6 +9,7 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Online course")
 
     def ready(self) -> None:
+        from . import demo  # noqa: F401  (registers the course seed step)
         from .reminders import register as register_reminders
 
         register_reminders()  # the course.reminder notification kind and the scheduler's hourly job
