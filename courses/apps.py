@@ -13,3 +13,7 @@ class CoursesConfig(AppConfig):
         from .reminders import register as register_reminders
 
         register_reminders()  # the course.reminder notification kind and the scheduler's hourly job
+
+        from .signals import connect as connect_signals
+
+        connect_signals()  # handbook PDFs are rebuilt after a publish in a course
