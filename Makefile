@@ -121,7 +121,7 @@ chromium:
 	elif [ "$$(id -u)" = 0 ]; then \
 		echo "Chromium not found; installing Debian's package 'chromium' with apt-get."; \
 		export DEBIAN_FRONTEND=noninteractive; \
-		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+		apt-get update -qq && apt-get install -y -qq chromium poppler-utils >/dev/null; \
 		command -v chromium; \
 	else \
 		echo "error: Chromium is needed for the browser tests. Install Debian's package 'chromium'" >&2; \
