@@ -6,14 +6,15 @@ from functools import cache
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.core.paginator import Page
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.forms import BaseForm, BoundField
 from django.urls import get_script_prefix, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import get_language, get_language_info, gettext_noop
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -255,6 +256,8 @@ def _forget_links(*, setting: str, **kwargs: Any) -> None:
     if setting in {"ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE", "FORCE_SCRIPT_NAME"}:
         _navigation_links.cache_clear()
         _footer_links.cache_clear()
+        _user_menu_parts.cache_clear()
+        _language_switch_parts.cache_clear()
 
 
 @register.simple_tag(takes_context=True)
@@ -273,4 +276,109 @@ def footer_links(context: template.Context) -> SafeString:
     path = getattr(request, "path", "")
     return mark_safe(  # noqa: S308 - built with format_html
         "".join(current if path == link else plain for link, plain, current in _footer_links(get_language() or ""))
+    )
+
+
+# --- the header's account menu and language switch ---------------------------------------------------
+# Like the navigation: the links and texts depend only on the language (and two role flags), so they are
+# built once per process; a request adds the member's avatar and name, the CSRF token and its own path.
+
+# (URL name, icon, label) of the account menu's links; the flags pick the editor and style guide links.
+USER_MENU_LINKS = (
+    ("community:profile_edit", "edit", gettext_noop("Edit profile")),
+    ("community:my_teams", "users", gettext_noop("My teams")),
+    ("notification_settings:edit", "bell", gettext_noop("Notification settings")),
+)
+
+
+def _csrf_input(context: template.Context) -> SafeString:
+    # What {% csrf_token %} writes.
+    token = context.get("csrf_token")
+    if not token or str(token) == "NOTPROVIDED":
+        return mark_safe("")  # noqa: S308 - empty
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', str(token))
+
+
+@cache
+def _user_menu_parts(
+    language: str, script_prefix: str, editor: bool, styleguide: bool
+) -> tuple[SafeString, SafeString]:
+    """(markup after the member's name up to the logout form's token, the rest) of the account menu."""
+    links = [(reverse(name), symbol, _(label)) for name, symbol, label in USER_MENU_LINKS]
+    if editor:
+        links.append((reverse("wagtailadmin_home"), "settings", _("Editorial admin")))
+    if styleguide:
+        links.append((reverse("styleguide"), "leaf", _("Style guide")))
+    items = format_html_join(
+        "",
+        '<li><a class="user-menu__link" href="{}">{}{}</a></li>',
+        ((url, icon(symbol), text) for url, symbol, text in links),
+    )
+    head = format_html(
+        '<span class="visually-hidden">{}</span>{}</summary><ul class="user-menu__list">{}'
+        '<li><form class="user-menu__form" method="post" action="{}">',
+        _("(account menu)"),
+        icon("chevron-down", css_class="user-menu__chevron"),
+        items,
+        reverse("account_logout"),
+    )
+    tail = format_html(
+        '<button class="user-menu__link" type="submit">{}{}</button></form></li></ul></details>',
+        icon("logout"),
+        _("Log out"),
+    )
+    return head, tail
+
+
+@register.simple_tag(takes_context=True)
+def user_menu(context: template.Context) -> SafeString:
+    """The header's account menu of the logged-in member (a <details> disclosure)."""
+    user = context.get("user")
+    head, tail = _user_menu_parts(
+        get_language() or "",
+        get_script_prefix(),
+        bool(context.get("viewer_is_editor")),
+        bool(context.get("viewer_can_view_styleguide")),
+    )
+    return format_html(
+        '<details class="user-menu" data-menu><summary class="user-menu__toggle">{}'
+        '<span class="user-menu__name">{}</span>{}{}{}',
+        avatar(user, "sm"),
+        str(user),
+        head,
+        _csrf_input(context),
+        tail,
+    )
+
+
+@cache
+def _language_switch_parts(language: str, script_prefix: str) -> tuple[SafeString, SafeString]:
+    """(the form's opening tag, the globe and the buttons) of the language switch, the current one marked."""
+    opening = format_html(
+        '<form class="lang-switch" action="{}" method="post" aria-label="{}">', reverse("set_language"), _("Language")
+    )
+    buttons = format_html_join(
+        "",
+        '<button class="lang-switch__button" type="submit" name="language" value="{}" lang="{}"{}>{}</button>',
+        (
+            (
+                code,
+                code,
+                mark_safe(' aria-current="true"') if code == language else "",  # noqa: S308 - constant markup
+                get_language_info(code)["name_local"],
+            )
+            for code, _name in settings.LANGUAGES
+        ),
+    )
+    return opening, format_html("{}{}</form>", icon("globe", css_class="lang-switch__icon"), buttons)
+
+
+@register.simple_tag(takes_context=True)
+def language_switch(context: template.Context) -> SafeString:
+    """The header's language switch: a form posting to set_language, back to the current page."""
+    request = context.get("request")
+    opening, rest = _language_switch_parts(get_language() or "", get_script_prefix())
+    full_path = request.get_full_path() if request is not None else ""
+    return format_html(
+        '{}{}<input type="hidden" name="next" value="{}">{}', opening, _csrf_input(context), full_path, rest
     )
