@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -22,7 +23,7 @@ from django.db.models import (
 )
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format
 from django.utils.translation import ngettext
 
 from community.permissions import UserLike
@@ -76,8 +77,33 @@ def topic_posts(topic: Topic, *, page: int = 1) -> list[Post]:
 # render plain attributes: a `{% url %}` and a date filter per row cost most of a page's time.
 
 
+# Django date format characters whose strftime counterpart writes the same text (zero-padded numbers).
+_STRFTIME = {"d": "%d", "m": "%m", "Y": "%Y", "y": "%y", "H": "%H", "i": "%M", "s": "%S"}
+
+
+@cache
+def _strftime_pattern(django_format: str) -> str | None:
+    """The strftime pattern for a Django date format made only of the characters above, else None."""
+    parts = []
+    for char in django_format:
+        if char in _STRFTIME:
+            parts.append(_STRFTIME[char])
+        elif char.isalpha() or char == "\\":
+            return None
+        else:
+            parts.append(char.replace("%", "%%"))
+    return "".join(parts)
+
+
 def _display_date(value: datetime | None) -> str:
-    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT") if value else ""
+    """The short date and time in the current language; strftime where it writes the same (German:
+    "d.m.Y H:i"), since Django's date formatting costs about 15 µs per date and a page shows 20-30."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    django_format = get_format("SHORT_DATETIME_FORMAT")
+    pattern = _strftime_pattern(django_format)
+    return local.strftime(pattern) if pattern is not None else date_format(local, django_format)
 
 
 def _iso(value: datetime | None) -> str:
@@ -377,8 +403,10 @@ def topic_tag_names(topic: Topic) -> list[str]:
     return sorted(tag.name for tag in topic.tags.all())
 
 
-def _post_row(post: Post, base_url: str) -> PostRow:
+def _post_row(post: Post, base_url: str, avatars: dict[int | None, str]) -> PostRow:
     reply_number = post.reply_number if post.reply_to_id else None
+    if post.author_id not in avatars:  # one avatar per author and page
+        avatars[post.author_id] = avatar(post.author, "sm")
     return PostRow(
         post=post,
         url=f"{base_url}{post.post_number}/",
@@ -390,7 +418,7 @@ def _post_row(post: Post, base_url: str) -> PostRow:
         deleted=post.is_deleted,
         reply_to_number=reply_number,
         reply_to_url=f"{base_url}{reply_number}/" if reply_number else "",
-        avatar=avatar(post.author, "sm"),
+        avatar=avatars[post.author_id],
     )
 
 
@@ -411,7 +439,8 @@ def topic_post_page(topic: Topic, *, page: object = 1) -> Page:
         paginator.count = known_rows  # counted in the topic's own query
     page_obj = paginator.get_page(page)
     base_url = topic_url(topic.pk)
-    page_obj.object_list = [_post_row(post, base_url) for post in page_obj.object_list]
+    avatars: dict[int | None, str] = {}
+    page_obj.object_list = [_post_row(post, base_url, avatars) for post in page_obj.object_list]
     return page_obj
 
 
@@ -435,7 +464,7 @@ def topic_post_rows(topic: Topic, *, post_number: int) -> list[PostRow]:
         .annotate(reply_number=F("reply_to__post_number"))
     )
     base_url = topic_url(topic.pk)
-    return [_post_row(post, base_url) for post in posts]
+    return [_post_row(post, base_url, {}) for post in posts]
 
 
 # The realtime hub allows 100 subscriptions per socket; a list leaves room for the page's others.

@@ -79,3 +79,25 @@ def test_equal_posts_share_their_rendered_reaction_buttons(topic, member):
     assert states[first.pk].reaction_buttons is states[second.pk].reaction_buttons
     assert 'aria-pressed="true"' in states[third.pk].reaction_buttons
     assert 'aria-pressed="true"' not in states[first.pk].reaction_buttons
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_fast_display_date_writes_what_djangos_date_format_writes(language):
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    from forums.selectors.lists import _display_date
+
+    with translation.override(language):
+        for value in (datetime(2026, 3, 1, 7, 5, tzinfo=UTC), datetime(2026, 12, 31, 23, 59, tzinfo=UTC)):
+            assert _display_date(value) == date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+
+
+def test_a_format_with_letters_strftime_cannot_write_falls_back_to_django():
+    from forums.selectors.lists import _strftime_pattern
+
+    assert _strftime_pattern("d.m.Y H:i") == "%d.%m.%Y %H:%M"
+    assert _strftime_pattern("m/d/Y P") is None
+    assert _strftime_pattern(r"d \d\e") is None
