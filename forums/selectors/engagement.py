@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 
+from django.conf import settings
 from django.db.models import Value
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from community import permissions as community_permissions
@@ -93,9 +95,16 @@ class WhoReacted:
 
 
 def _url_maker(name: str) -> Callable[[int], str]:
-    # One reverse() per page instead of one per post: the id is the only part that changes.
-    prefix, suffix = reverse(name, args=[0]).rsplit("/0/", 1)
+    # No reverse() per post: the id is the only part that changes.
+    prefix, suffix = _url_parts(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
     return lambda pk: f"{prefix}/{pk}/{suffix}"
+
+
+@cache
+def _url_parts(name: str, script_prefix: str, urlconf: str) -> tuple[str, str]:
+    """The URL of `name` around its id, reversed once per process (and URL prefix and URLconf)."""
+    prefix, suffix = reverse(name, args=[0], urlconf=urlconf).rsplit("/0/", 1)
+    return prefix, suffix
 
 
 def _posts_of(items: Iterable[PostRow | Post | int], topic: Topic) -> list[Post]:
@@ -168,9 +177,10 @@ def post_viewer_state(user: UserLike, items: Iterable[PostRow | Post | int], top
     delete_url = _url_maker("forums:post_delete")
     flag_url = _url_maker("forums:post_flag")
     moderate_url = _url_maker("forums:moderation_post")
-    topic_url = reverse("forums:topic", args=[topic.pk])
+    topic_url = _url_maker("forums:topic")(topic.pk)
     states: dict[int, PostViewerState] = {}
-    rendered: dict[tuple, str] = {}  # the reaction buttons, rendered once per distinct look
+    # The reaction buttons and their markup, made once per distinct look (equal posts share them).
+    rendered: dict[tuple, tuple[list[ReactionButton], str]] = {}
     for post in posts:
         counts = post.reaction_counts or {}
         mine = reacted.get(post.pk, ())
@@ -179,17 +189,18 @@ def post_viewer_state(user: UserLike, items: Iterable[PostRow | Post | int], top
         own = user_id is not None and post.author_id == user_id
         may_change = can_post and not deleted and (moderates or (own and not topic.archived))
         can_react = can_post and visible and not topic.archived and not own
-        buttons = [
-            ReactionButton(kind=kind, emoji=emoji, name=name, count=counts.get(kind, 0), pressed=kind in mine)
-            for kind, emoji, name in kinds
-        ]
-        look = (can_react, *((button.count, button.pressed) for button in buttons))
+        look = (can_react, *((counts.get(kind, 0), kind in mine) for kind, _emoji, _name in kinds))
         if look not in rendered:
-            rendered[look] = reaction_buttons_html(buttons, can_react=can_react)
+            buttons = [
+                ReactionButton(kind=kind, emoji=emoji, name=name, count=count, pressed=pressed)
+                for (kind, emoji, name), (count, pressed) in zip(kinds, look[1:], strict=True)
+            ]
+            rendered[look] = (buttons, reaction_buttons_html(buttons, can_react=can_react))
+        buttons, buttons_html = rendered[look]
         states[post.pk] = PostViewerState(
             post_id=post.pk,
             reactions=buttons,
-            reaction_buttons=rendered[look],
+            reaction_buttons=buttons_html,
             has_reactions=bool(post.reaction_count) and visible,
             can_react=can_react,
             can_bookmark=authenticated and visible,
