@@ -51,6 +51,11 @@ from .reading import (
 from .search import SearchFilters, SearchResult, search_posts
 
 __all__ = [
+    "ReplySummary",
+    "TopicSummary",
+    "discussion_category_for",
+    "topic_exists",
+    "topic_summary",
     "FlaggedPostRow",
     "LogRow",
     "QueuedPostRow",
