@@ -22,6 +22,8 @@ MANAGE := $(BIN)/python manage.py
 UV_STAMP := $(VENV)/.uv-$(UV_VERSION)
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+# npm ci empties node_modules first, so a stamp inside it is never older than the install it marks.
+NPM_STAMP := node_modules/.installed
 
 # Playwright drives Debian's Chromium; it must never download a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
@@ -41,7 +43,7 @@ MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --i
 
 DEMO_PASSWORD := mitmach-demo-2026
 
-.PHONY: help run test lint format messages compilemessages install install-dev chromium clean bench
+.PHONY: help run test lint format messages compilemessages install install-dev install-npm chromium clean bench
 
 help:
 	@echo "make run              install, migrate, seed demo content, serve http://$(HOST):$(PORT)/ (HTTP + websockets)"
@@ -85,8 +87,17 @@ $(DEV_STAMP): uv.lock pyproject.toml $(UV_STAMP)
 	$(UV) sync --frozen --inexact --extra dev
 	@touch $@ $(STAMP)
 
+# axe-core for the accessibility checks of the browser tests, at the exact version of package-lock.json.
+$(NPM_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "error: npm is needed for the accessibility tests (axe-core). Install Debian's package 'npm'." >&2; \
+		exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 install: $(STAMP)
 install-dev: $(DEV_STAMP)
+install-npm: $(NPM_STAMP)
 
 # --- serving -----------------------------------------------------------------
 
@@ -130,7 +141,7 @@ chromium:
 	fi
 
 # pytest's exit code 5 means "no tests collected": a suite that ran nothing has failed.
-test: $(DEV_STAMP) chromium
+test: $(DEV_STAMP) $(NPM_STAMP) chromium
 	@rc=0; $(BIN)/pytest -n auto $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests." >&2; exit 1; fi; \
 	exit $$rc
@@ -179,6 +190,6 @@ compilemessages: $(STAMP)
 	$(MANAGE) compilemessages $(MESSAGES_IGNORE)
 
 clean:
-	rm -f $(STAMP) $(DEV_STAMP) $(VENV)/.uv-* $(VENV)/.seed_demo.log
+	rm -f $(STAMP) $(DEV_STAMP) $(NPM_STAMP) $(VENV)/.uv-* $(VENV)/.seed_demo.log
 	rm -rf .pytest_cache .ruff_cache
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
