@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 task_course = course_fixtures.task_course
 
 AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-# The tree checked: everything but the site layout's header and footer (platform/templates/base.html).
+# The whole document, the site layout (platform/templates/base.html) included; every impact is returned.
 AXE_RUN = """() => axe.run(document, {resultTypes: ["violations"]}).then((result) =>
   result.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.map((n) => n.target.join(" ") + ": " + n.failureSummary)})))"""
