@@ -375,8 +375,12 @@ def seed_course(out: TextIO) -> None:
     if CoursePage.objects.child_of(index).filter(slug=COURSE_SLUG).exists():
         out.write("  Course: „Eure Mitmach-Konferenz“ exists, unchanged\n")
         return
-    course, refs = _build_course(index)
-    learners, lessons = _seed_learners(course, refs)
+    from .signals import handbook_builds_paused
+
+    # No PDF build after each of the ~30 publishes: the first request for handbuch.pdf asks for one.
+    with handbook_builds_paused():
+        course, refs = _build_course(index)
+        learners, lessons = _seed_learners(course, refs)
     modules = len(MODULES)
     out.write(f"  Course: „{course.title}“ with {modules} modules and {lessons} lessons, {learners} learners\n")
     out.write("  Demo learner: mitglied@example.org (about 40 %)\n")

@@ -24,7 +24,9 @@ def _course_url(request: HttpRequest, course: CoursePage) -> str:
 
 
 def _route_url(request: HttpRequest, course: CoursePage, name: str) -> str:
-    return _course_url(request, course) + course.reverse_subpage(name)
+    url = _course_url(request, course) + course.reverse_subpage(name)
+    # The PDF's address is <course>/handbuch.pdf, without the slash the page's route resolver adds.
+    return url.removesuffix("/") if url.endswith(".pdf/") else url
 
 
 def handbook(request: HttpRequest, course: CoursePage) -> HttpResponse:

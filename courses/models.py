@@ -154,7 +154,8 @@ class CoursePage(RoutablePageMixin, Page):
 
         return handbook_views.handbook(request, self)
 
-    @path("handbuch.pdf")
+    # Reached as <course>/handbuch.pdf through courses.urls (Wagtail's page URLs take no dot).
+    @path("handbuch.pdf/")
     def handbook_pdf(self, request):
         from . import handbook_views
 

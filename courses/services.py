@@ -388,6 +388,12 @@ def quiz_submit(
         "best": best,
         "passed": bool(state.data.get("passed")) or attempt.passed,
         "last_attempt_id": attempt.pk,
+        # The page after the redirect shows the learner's choices, the verdicts and the feedback from here.
+        "last_score": attempt.score,
+        "last": {
+            question.question_id: {"chosen": sorted(question.chosen), "correct": question.correct}
+            for question in result_.questions
+        },
     }
     state.updated_at = timezone.now()
     state.save()

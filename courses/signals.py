@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from .models import CoursePage, LessonPage, ModulePage
+
+_paused = threading.local()
+
+
+@contextmanager
+def handbook_builds_paused() -> Iterator[None]:
+    """Publish many pages without a build after each (seed_demo): the PDF view asks for one when it is needed."""
+    previous = getattr(_paused, "active", False)
+    _paused.active = True
+    try:
+        yield
+    finally:
+        _paused.active = previous
 
 
 def rebuild_handbook_on_publish(sender: type, instance: Any, **kwargs: Any) -> None:
@@ -17,6 +34,8 @@ def rebuild_handbook_on_publish(sender: type, instance: Any, **kwargs: Any) -> N
     """
     from . import tasks
 
+    if getattr(_paused, "active", False) or not settings.COURSES_HANDBOOK_BUILD_ON_PUBLISH:
+        return
     if isinstance(instance, CoursePage):
         course_id = instance.pk
     else:

@@ -1,6 +1,7 @@
 """Learner pages outside the page tree: Mein Lernstand, answers export, certificate check, reminder unsubscribe."""
 
-from django.urls import path
+from django.urls import path, re_path
+from wagtail import views as wagtail_views
 
 from . import learner_views
 
@@ -14,4 +15,6 @@ urlpatterns = [
     path("zertifikat/<str:code>/", learner_views.certificate_verify, name="certificate"),
     path("zertifikat/<str:code>.pdf", learner_views.certificate_pdf, name="certificate_pdf"),
     path("kurs-erinnerungen/abbestellen/<str:token>/", learner_views.reminders_unsubscribe, name="unsubscribe"),
+    # <course>/handbuch.pdf: served by Wagtail (so its view restrictions apply) to the course's own route.
+    re_path(r"^(?P<path>(?:[\w\-]+/)+handbuch\.pdf)$", wagtail_views.serve, name="handbook_pdf"),
 ]

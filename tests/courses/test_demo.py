@@ -227,3 +227,14 @@ def test_seeding_again_changes_nothing_and_a_reset_removes_and_recreates_the_cou
 
     course_demo.seed_course(io.StringIO())
     assert learner_counts() == before
+
+
+def test_seeding_builds_no_handbook_pdf_after_each_publish(home_page):
+    """~30 publishes in the seed must not each render two PDFs; the PDF view asks for a build when needed."""
+    import io
+
+    from courses.demo import seed_course
+    from courses.models import HandbookBuild
+
+    seed_course(io.StringIO())
+    assert not HandbookBuild.objects.exists()

@@ -1,5 +1,7 @@
 """The learner pages: bad input in German, never a 500, nothing typed lost; permissions and tampered ids."""
 
+import re
+
 import pytest
 from django.utils import translation
 from wagtail.models import PageViewRestriction
@@ -192,3 +194,14 @@ def test_preview_shows_tasks_inert_and_writes_nothing(home_page, task_lessons):
     assert page.count("<fieldset disabled") >= 2
     assert "Als erledigt markieren" not in page
     assert not BlockResponse.objects.exists()
+
+
+def test_after_a_failed_attempt_the_page_shows_the_choices_verdicts_and_feedback(client, learner, task_lessons):
+    url = task_lessons[0].url
+    client.post(url + "aufgabe/quiz/", {"q-qa": "opt-wrong", "q-qb": ["opt-place", "opt-access"], "token": "a"})
+    page = client.get(url).content.decode()
+    assert "Zu viele: dann redet nur, wer laut ist." in page  # feedback of the chosen option
+    assert "Noch nicht ganz richtig." in page and "Richtig beantwortet." in page
+    chosen = re.search(r'<input[^>]*id="q-qa-opt-wrong"[^>]*>', page, re.S).group(0)
+    other = re.search(r'<input[^>]*id="q-qa-opt-right"[^>]*>', page, re.S).group(0)
+    assert "checked" in chosen and "checked" not in other

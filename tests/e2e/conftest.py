@@ -234,3 +234,9 @@ def live_page(browser, asgi_server):
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_handbook_builds_on_publish(settings):
+    """Browser tests commit their pages: without this, every publish would render two handbook PDFs."""
+    settings.COURSES_HANDBOOK_BUILD_ON_PUBLISH = False

@@ -266,6 +266,8 @@ COURSES_NOTE_MAX_LENGTH = env.int("COURSES_NOTE_MAX_LENGTH", default=10_000)
 # Handbook PDFs are built in the background after a publish; builds older than this many hours that never
 # finished count as failed and are started again.
 COURSES_HANDBOOK_BUILD_TIMEOUT_HOURS = env.int("COURSES_HANDBOOK_BUILD_TIMEOUT_HOURS", default=2)
+# Off: no build after a publish; the first request for handbuch.pdf of a new revision asks for one.
+COURSES_HANDBOOK_BUILD_ON_PUBLISH = env.bool("COURSES_HANDBOOK_BUILD_ON_PUBLISH", default=True)
 
 # wagtailmedia: uploaded videos for lessons and the Videothek (audio is not used).
 WAGTAILMEDIA = {"MEDIA_MODEL": "wagtailmedia.Media", "AUDIO_EXTENSIONS": [], "VIDEO_EXTENSIONS": ["mp4", "webm", "ogv"]}
@@ -280,5 +282,8 @@ LOGGING = {
         # Task and page-action chatter is noise in development and CI logs.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # WeasyPrint and its font subsetting log every layout step of a handbook PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
