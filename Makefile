@@ -48,7 +48,7 @@ DEMO_PASSWORD := mitmach-demo-2026
 help:
 	@echo "make run              install, migrate, seed demo content, serve http://$(HOST):$(PORT)/ (HTTP + websockets)"
 	@echo "make test             run the whole test suite (pytest -n auto; PYTEST_ARGS='...' adds options)"
-	@echo "make bench            benchmarks: forum pages vs. a bare view, chat fan-out vs. raw Redis (BENCH_ARGS, FANOUT_ARGS; docs/benchmarks.md)"
+	@echo "make bench            benchmarks: forum and course pages vs. a bare view, chat fan-out vs. raw Redis (BENCH_ARGS, COURSE_BENCH_ARGS, FANOUT_ARGS; docs/benchmarks.md)"
 	@echo "make lint             ruff check, ruff format --check, djlint --lint, README table check"
 	@echo "make format           ruff format and ruff check --fix"
 	@echo "make messages         update the German catalogue platform/locale/de/LC_MESSAGES/django.po"
@@ -139,6 +139,17 @@ chromium:
 		echo "       (sudo apt-get install chromium) or set CHROMIUM_PATH to a Chromium executable." >&2; \
 		exit 1; \
 	fi
+	@# The handbook tests read the PDFs' text with pdftotext (Debian's poppler-utils).
+	@if ! command -v pdftotext >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "pdftotext not found; installing Debian's package 'poppler-utils' with apt-get."; \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; \
+		else \
+			echo "error: pdftotext is needed for the handbook tests: sudo apt-get install poppler-utils" >&2; \
+			exit 1; \
+		fi; \
+	fi
 
 # pytest's exit code 5 means "no tests collected": a suite that ran nothing has failed.
 test: $(DEV_STAMP) $(NPM_STAMP) chromium
@@ -150,9 +161,11 @@ test: $(DEV_STAMP) $(NPM_STAMP) chromium
 # With DATABASE_URL set to PostgreSQL they create and drop their own database on that server.
 # The chat fan-out benchmark needs Redis on a loopback address (REDIS_URL, default 127.0.0.1:6379).
 BENCH_ARGS ?=
+COURSE_BENCH_ARGS ?=
 FANOUT_ARGS ?=
 bench: $(DEV_STAMP)
 	$(BIN)/python tests/benchmarks/forum_pages.py $(BENCH_ARGS)
+	$(BIN)/python tests/benchmarks/course_pages.py $(COURSE_BENCH_ARGS)
 	$(BIN)/python tests/benchmarks/chat_fanout.py $(FANOUT_ARGS)
 
 # --- code quality ------------------------------------------------------------

@@ -199,3 +199,15 @@ def test_queries_are_the_same_for_2_and_12_lessons(url, superuser, home_page):
 
     assert LessonPage.objects.live().descendant_of(course).count() == 12
     assert cold_query_count(client, url) == two
+
+
+def test_the_editors_role_may_see_the_report_and_manage_videos(db):
+    from django.contrib.auth.models import Group
+
+    from ..factories import MemberFactory
+
+    editor = MemberFactory()
+    editor.groups.add(Group.objects.get(name="Redaktion"))
+    assert editor.has_perm("courses.view_learner_report")
+    assert editor.has_perm("wagtailmedia.add_media")
+    assert not MemberFactory().has_perm("courses.view_learner_report")
