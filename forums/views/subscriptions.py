@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,17 +26,19 @@ LEVEL_ORDER = sorted(NotificationLevel, reverse=True)
 def level_selector(*, current: int, action: str) -> dict[str, Any]:
     """What forums/_level_selector.html needs: the current level and each choice with its explanation."""
     current_level = NotificationLevel(current)
+    id_prefix = slugify(action)  # the radio buttons' ids, unique per selector on a page
     return {
         "action": action,
         "current": int(current_level),
-        "current_label": current_level.label,
+        "current_label": str(current_level.label),
         "choices": [
             {
                 "value": int(level),
-                "label": level.label,
-                "help": LEVEL_HELP[level],
+                "label": str(level.label),
+                "help": str(LEVEL_HELP[level]),
                 "checked": level == current_level,
                 "id": f"level-{int(level)}",
+                "input_id": f"{id_prefix}-level-{int(level)}",
             }
             for level in LEVEL_ORDER
         ],
