@@ -77,6 +77,18 @@ class PostMarkup:
         self.accepted_id = accepted_id
         self.csrf_token = escape(csrf_token)
 
+    def render_page(
+        self, rows: Iterable[tuple[PostRow, PostViewerState]], *, first_unread: int | None, unread_label: str
+    ) -> SafeString:
+        """The posts of a page in order, the "unread from here" line before the first unread one."""
+        marker = f'<p class="last-read-marker" id="ungelesen"><span>{escape(unread_label)}</span></p>'
+        parts = []
+        for row, state in rows:
+            if row.post.post_number == first_unread:
+                parts.append(marker)
+            parts.append(self.render(row, state))
+        return mark_safe("".join(parts))  # noqa: S308 - each part escaped in render()
+
     def render(self, row: PostRow, state: PostViewerState) -> SafeString:
         labels = self.labels
         post = row.post

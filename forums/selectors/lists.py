@@ -382,16 +382,22 @@ def visible_topic(user: UserLike, topic_id: int) -> Topic | None:
 
 
 def topic_for_page(user: UserLike, topic_id: int) -> Topic | None:
-    """visible_topic for the topic page: the topic with its category and solution, and the number of post rows
-    (for the pagination, instead of a COUNT query) in one query; for a member a second one for their read
+    """visible_topic for the topic page: the topic with its category, the solution's number and deletion time
+    (`accepted_number`, `accepted_deleted_at`), and the number of post rows (for the pagination, instead of
+    a COUNT query) in one query; for a member a second one for their read
     state (`topic.viewer_state`, the stored TopicUser row or None when they never opened the topic), which
     the read tracking and the level selector share.
 
     The topic's author is not joined: the page only compares author ids.
     """
-    topics = Topic.objects.select_related("category__parent", "accepted_post").filter(pk=topic_id)
+    topics = Topic.objects.select_related("category__parent").filter(pk=topic_id)
     rows = Post.objects.filter(topic_id=OuterRef("pk")).order_by().values("topic_id").annotate(n=Count("pk"))
-    topic = topics.annotate(post_rows=Subquery(rows.values("n")[:1])).first()
+    topic = topics.annotate(
+        post_rows=Subquery(rows.values("n")[:1]),
+        # Of the solution only what the page shows (cheaper than a joined Post object).
+        accepted_number=F("accepted_post__post_number"),
+        accepted_deleted_at=F("accepted_post__deleted_at"),
+    ).first()
     if topic is None or not can_view_topic(user, topic):
         return None
     if is_reader(user):

@@ -180,7 +180,6 @@ def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
         page_number = 10**6
     elif can_reply:
         form = ReplyForm(initial={"nonce": _new_nonce(), **composer_state.initial})
-    accepted = found.accepted_post
     page_obj = selectors.topic_post_page(found, page=page_number)
     viewer = selectors.post_viewer_state(request.user, page_obj.object_list, found)
     viewer["composer"] = composer.viewer_state(request.user, found, can_reply=can_reply)
@@ -199,10 +198,12 @@ def topic(request: HttpRequest, topic_id: int) -> HttpResponse:
             "breadcrumbs": crumbs,
             "tags": selectors.topic_tag_names(found),
             "page_obj": page_obj,
-            # (post number, markup) per post: the post loop is rendered in Python (forums.post_markup).
-            "post_items": [(row.post.post_number, markup.render(row, state)) for row, state in viewer["rows"]],
-            "accepted": accepted if accepted and not accepted.is_deleted else None,
-            "accepted_url": selectors.post_url(found.pk, accepted.post_number) if accepted else "",
+            # The post loop is rendered in Python (forums.post_markup), the hot path of the page.
+            "posts_html": markup.render_page(
+                viewer["rows"], first_unread=viewer.get("first_unread"), unread_label=_("Unread from here")
+            ),
+            "accepted_number": found.accepted_number if found.accepted_deleted_at is None else None,
+            "accepted_url": selectors.post_url(found.pk, found.accepted_number) if found.accepted_number else "",
             "form": form,
             "reply_hint": "" if form is not None else _reply_hint(request, found),
             "login_url": f"{reverse('account_login')}?next={topic_url}",
