@@ -21,11 +21,10 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
 from . import selectors
+from .csv_cells import csv_safe
 from .selectors import percent
 
 REPORT_PERMISSION = "courses.view_learner_report"
-# Characters that make a spreadsheet read a cell as a formula (CSV injection, OWASP).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -66,11 +65,6 @@ def report_lines() -> list[CourseLine]:
         )
         for row in selectors.learner_report()
     ]
-
-
-def csv_safe(value: str) -> str:
-    """A text cell a spreadsheet shows as text: a leading formula character is escaped with an apostrophe."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
 def csv_rows(lines: list[CourseLine]) -> list[list[str | int]]:

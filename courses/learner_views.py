@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from community.models import User
 
 from . import certificates, selectors, services
+from .csv_cells import csv_safe
 from .models import BlockResponse, Certificate
 
 UNSUBSCRIBE_SALT = "courses.reminders.unsubscribe"
@@ -68,11 +69,6 @@ def my_answers(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _csv_cell(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @login_required
 def my_answers_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -84,18 +80,16 @@ def my_answers_csv(request: HttpRequest) -> HttpResponse:
         writer.writerow(
             [
                 _("Answer"),
-                _csv_cell(row["lesson"]),
-                _csv_cell(row["question"]),
-                _csv_cell(row["text"]),
+                csv_safe(row["lesson"]),
+                csv_safe(row["question"]),
+                csv_safe(row["text"]),
                 row["updated_at"].isoformat(),
             ]
         )
     for note in selectors.notes_of(user=request.user):
-        writer.writerow(
-            [_("Note"), _csv_cell(note.lesson.title), "", _csv_cell(note.text), note.updated_at.isoformat()]
-        )
+        writer.writerow([_("Note"), csv_safe(note.lesson.title), "", csv_safe(note.text), note.updated_at.isoformat()])
     for bookmark in selectors.bookmarks_of(user=request.user):
-        writer.writerow([_("Bookmark"), _csv_cell(bookmark.lesson.title), "", "", bookmark.created_at.isoformat()])
+        writer.writerow([_("Bookmark"), csv_safe(bookmark.lesson.title), "", "", bookmark.created_at.isoformat()])
     return response
 
 
