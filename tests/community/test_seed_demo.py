@@ -118,7 +118,10 @@ class TestSeededContent:
     def test_the_page_tree_is_seeded_too(self, seeded):
         home = HomePage.objects.get()
         assert home.live
-        assert home.get_children().count() == 3
+        titles = set(home.get_children().values_list("title", flat=True))
+        # The content pages of home's seed; feature apps add their index pages (Online-Kurs, ...) beside them.
+        assert {"Über die Initiative", "Impressum", "Datenschutz"} <= titles
+        assert "Online-Kurs" in titles
 
     def test_reset_recreates_the_demo_content_and_keeps_other_data(self, seeded):
         counts = row_counts()
