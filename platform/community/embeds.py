@@ -8,6 +8,11 @@ from urllib.parse import parse_qs, urlparse
 
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
 _VIMEO_ID = re.compile(r"^\d{4,12}$")
+# PeerTube: any instance; /w/<short id>, /videos/watch/<uuid> or /videos/embed/<id>.
+_PEERTUBE_ID = re.compile(
+    r"^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[1-9A-HJ-NP-Za-km-z]{20,24})$"
+)
+_HOSTNAME = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
 
 
 @dataclass(frozen=True)
@@ -19,7 +24,7 @@ class Embed:
 
 
 def embed_for(url: str) -> Embed | None:
-    """The player for a YouTube or Vimeo address (YouTube's no-cookie host); None for anything else."""
+    """The player for a YouTube, Vimeo or PeerTube address (YouTube's no-cookie host); None for anything else."""
     try:
         parsed = urlparse(url)
     except ValueError:
@@ -53,4 +58,25 @@ def embed_for(url: str) -> Embed | None:
                 player_url=f"https://player.vimeo.com/video/{vimeo_id}?dnt=1&autoplay=1",
                 page_url=f"https://vimeo.com/{vimeo_id}",
             )
-    return None
+    return _peertube(parsed, host)
+
+
+def _peertube(parsed, host: str) -> Embed | None:
+    if host in {"youtube.com", "youtube-nocookie.com", "youtu.be", "vimeo.com", "player.vimeo.com"}:
+        return None
+    if not _HOSTNAME.match(host) or parsed.port not in (None, 443):
+        return None
+    parts = [part for part in parsed.path.split("/") if part]
+    video_id = ""
+    if len(parts) == 2 and parts[0] == "w":
+        video_id = parts[1]
+    elif len(parts) == 3 and parts[0] == "videos" and parts[1] in {"watch", "embed"}:
+        video_id = parts[2]
+    if not _PEERTUBE_ID.match(video_id):
+        return None
+    return Embed(
+        provider="PeerTube",
+        host=host,
+        player_url=f"https://{host}/videos/embed/{video_id}?autoplay=1&warningTitle=0&p2p=0",
+        page_url=f"https://{host}/w/{video_id}",
+    )

@@ -27,11 +27,11 @@ urlpatterns = [
     path("mitglieder/", include("community.member_urls")),
     path("konto/", include("allauth.urls")),
     path("benachrichtigungen/", include("notifications.urls")),
-    path("videothek/", views.placeholder, {"section": "videothek"}, name="videothek_placeholder"),
     path("termine/", views.placeholder, {"section": "events"}, name="events_placeholder"),
     path("foren/", include("forums.urls")),
     path("chat/", include("forums.chat_urls", namespace="chat")),
     path("", include("courses.urls")),
+    path("", include("videothek.urls")),
     path("aktionen/", views.placeholder, {"section": "actions"}, name="actions_placeholder"),
     path("regionen/", views.placeholder, {"section": "regions"}, name="regions_placeholder"),
 ]
@@ -41,6 +41,8 @@ if settings.DEBUG:
 
     # Forum uploads are served only by their permission-checked view (/foren/dateien/...), never as media.
     urlpatterns += [path(f"{settings.MEDIA_URL.lstrip('/')}forum-uploads/<path:rest>", views.not_found)]
+    # Uploaded videos (wagtailmedia keeps them in media/) only through videothek:media, which checks the page.
+    urlpatterns += [path(f"{settings.MEDIA_URL.lstrip('/')}media/<path:rest>", views.not_found)]
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -32,6 +32,13 @@ class VideothekIndexPage(Page):
         verbose_name = _("Videothek")
         verbose_name_plural = _("Videotheken")
 
+    def get_context(self, request, *args, **kwargs):
+        from ..video_views import index_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(index_context(request, self))
+        return context
+
 
 class Speaker(models.Model):
     """A person who speaks in videos and hosts events (filterable, so a row of its own, not free text)."""
@@ -163,6 +170,21 @@ class VideoPage(Page):
             models.Index(fields=["recorded_on"], name="videothek_video_recorded_idx"),
             models.Index(fields=["watch_count"], name="videothek_video_watched_idx"),
         ]
+
+    def get_context(self, request, *args, **kwargs):
+        from ..video_views import video_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(video_context(request, self))
+        return context
+
+    def with_content_json(self, content):
+        # Publishing a revision must not reset what the site counted or read from the file since it was saved.
+        page = super().with_content_json(content)
+        page.watch_count = self.watch_count
+        if page.duration is None:
+            page.duration = self.duration
+        return page
 
 
 class VideoCaption(Orderable):

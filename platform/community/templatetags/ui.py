@@ -206,7 +206,7 @@ def widget_type(field: BoundField) -> str:
 MAIN_NAVIGATION = (
     ("/", gettext_noop("Start")),
     ("/kurs/", gettext_noop("Course")),
-    ("videothek_placeholder", gettext_noop("Videothek")),
+    ("/videothek/", gettext_noop("Videothek")),
     ("events_placeholder", gettext_noop("Events")),
     ("forums:index", gettext_noop("Forums")),
     ("chat:overview", gettext_noop("Chat")),

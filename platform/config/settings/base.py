@@ -269,6 +269,19 @@ COURSES_HANDBOOK_BUILD_TIMEOUT_HOURS = env.int("COURSES_HANDBOOK_BUILD_TIMEOUT_H
 # Off: no build after a publish; the first request for handbuch.pdf of a new revision asks for one.
 COURSES_HANDBOOK_BUILD_ON_PUBLISH = env.bool("COURSES_HANDBOOK_BUILD_ON_PUBLISH", default=True)
 
+# Events calendar: the join link shows this many minutes before the start (until the end); reminders go out
+# this many minutes before each date (comma-separated).
+VIDEOTHEK_JOIN_WINDOW_MINUTES = env.int("VIDEOTHEK_JOIN_WINDOW_MINUTES", default=15)
+VIDEOTHEK_REMINDER_OFFSETS = [int(v) for v in env.list("VIDEOTHEK_REMINDER_OFFSETS", default=["1440", "60"]) if v.strip()]
+
+# Videothek videos: a video counts as watched once this share of its seconds was really played; uploads
+# larger than this many MB are refused; self-hosted files are sent by Django ("django", Range requests) or
+# by nginx from an internal location ("nginx", X-Accel-Redirect to VIDEOTHEK_ACCEL_PREFIX; docs/deploy.md).
+VIDEOTHEK_WATCHED_THRESHOLD = env.float("VIDEOTHEK_WATCHED_THRESHOLD", default=0.9)
+VIDEOTHEK_MAX_UPLOAD_MB = env.int("VIDEOTHEK_MAX_UPLOAD_MB", default=2048)
+VIDEOTHEK_PROTECTED_MEDIA = env("VIDEOTHEK_PROTECTED_MEDIA", default="django")
+VIDEOTHEK_ACCEL_PREFIX = env("VIDEOTHEK_ACCEL_PREFIX", default="/_protected/")
+
 # wagtailmedia: uploaded videos for lessons and the Videothek (audio is not used).
 WAGTAILMEDIA = {"MEDIA_MODEL": "wagtailmedia.Media", "AUDIO_EXTENSIONS": [], "VIDEO_EXTENSIONS": ["mp4", "webm", "ogv"]}
 
