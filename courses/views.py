@@ -357,8 +357,8 @@ def _render_lesson(request: HttpRequest, lesson: LessonPage, *, forms=None, stat
 
 
 def lesson_serve(request: HttpRequest, lesson: LessonPage) -> HttpResponse:
-    if request.method != "GET" and not _is_preview(request):
-        return HttpResponseNotAllowed(["GET"])
+    if request.method not in ("GET", "HEAD") and not _is_preview(request):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     response = _render_lesson(request, lesson)
     context = response.context_data
     entry = context["lesson_entry"]
