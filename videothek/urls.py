@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import video_views
+from . import event_views, video_views
 
 app_name = "videothek"
 
@@ -14,4 +14,10 @@ urlpatterns = [
     path("videothek/datei/<int:video_id>/", video_views.media, name="media"),
     path("videothek/untertitel/<int:caption_id>.vtt", video_views.caption, name="caption"),
     # --- end of videos ---
+    # --- events (the calendar and the events themselves are pages under /termine/) ---
+    path("termine/meine/", event_views.my_events, name="my_events"),
+    path("termine/kalender.ics", event_views.public_feed, name="events_feed"),
+    path("termine/abo/", event_views.subscription, name="events_subscription"),
+    path("termine/abo/<str:token>.ics", event_views.private_feed, name="events_private_feed"),
+    # --- end of events ---
 ]

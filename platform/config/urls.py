@@ -27,7 +27,6 @@ urlpatterns = [
     path("mitglieder/", include("community.member_urls")),
     path("konto/", include("allauth.urls")),
     path("benachrichtigungen/", include("notifications.urls")),
-    path("termine/", views.placeholder, {"section": "events"}, name="events_placeholder"),
     path("foren/", include("forums.urls")),
     path("chat/", include("forums.chat_urls", namespace="chat")),
     path("", include("courses.urls")),

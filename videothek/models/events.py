@@ -10,9 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+
+from ..event_forms import EventPageForm
 
 
 class EventIndexPage(Page):
@@ -29,9 +32,19 @@ class EventIndexPage(Page):
         verbose_name = _("event calendar")
         verbose_name_plural = _("event calendars")
 
+    def get_context(self, request, *args, **kwargs):
+        from ..event_views import index_context
 
-class EventPage(Page):
-    """A live call, webinar, Sprechstunde, Regionallabor module or meeting; one date or a weekly series."""
+        context = super().get_context(request, *args, **kwargs)
+        context.update(index_context(request, self))
+        return context
+
+
+class EventPage(RoutablePageMixin, Page):
+    """A live call, webinar, Sprechstunde, Regionallabor module or meeting; one date or a weekly series.
+
+    A routable page, so its view restrictions cover registering, its .ics and the hosts' registrant list.
+    """
 
     class Kind(models.TextChoices):
         LIVE_CALL = "live_call", _("Live call")
@@ -96,7 +109,12 @@ class EventPage(Page):
         FieldRowPanel([FieldPanel("kind"), FieldPanel("status")]),
         FieldPanel("description"),
         MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("start"), FieldPanel("end")]), FieldPanel("rrule")], heading=_("Date")
+            [
+                FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+                FieldRowPanel([FieldPanel("repeat_weekdays"), FieldPanel("repeat_until")]),
+                FieldPanel("rrule"),
+            ],
+            heading=_("Date"),
         ),
         InlinePanel("exceptions", heading=_("Changed or cancelled dates"), label=_("Date")),
         MultiFieldPanel(
@@ -108,6 +126,7 @@ class EventPage(Page):
         FieldPanel("recording"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("description"), index.FilterField("kind")]
+    base_form_class = EventPageForm
     parent_page_types = ["videothek.EventIndexPage"]
     subpage_types: list[str] = []
 
@@ -115,6 +134,60 @@ class EventPage(Page):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         indexes = [models.Index(fields=["start"], name="videothek_event_start_idx")]
+
+    def with_content_json(self, content):
+        """A revision never carries back an old SEQUENCE or UID: both belong to the live page (RFC 5545)."""
+        obj = super().with_content_json(content)
+        obj.sequence = self.sequence
+        obj.uid = self.uid
+        return obj
+
+    def get_context(self, request, *args, **kwargs):
+        from ..event_views import event_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(event_context(request, self))
+        return context
+
+    @path("")
+    def detail(self, request):
+        return self.render(request)
+
+    @path("anmelden/", name="register")
+    def register_route(self, request):
+        from ..event_views import register
+
+        return register(request, self)
+
+    @path("abmelden/", name="unregister")
+    def unregister_route(self, request):
+        from ..event_views import unregister
+
+        return unregister(request, self)
+
+    @path("termin.ics", name="ics")
+    def ics_route(self, request):
+        from ..event_views import event_ics
+
+        return event_ics(request, self)
+
+    @path("termin-<int:occurrence_id>.ics", name="occurrence_ics")
+    def occurrence_ics_route(self, request, occurrence_id):
+        from ..event_views import occurrence_ics
+
+        return occurrence_ics(request, self, occurrence_id)
+
+    @path("anmeldungen/", name="registrants")
+    def registrants_route(self, request):
+        from ..event_views import registrants
+
+        return registrants(request, self)
+
+    @path("anmeldungen.csv", name="registrants_csv")
+    def registrants_csv_route(self, request):
+        from ..event_views import registrants_csv
+
+        return registrants_csv(request, self)
 
 
 class EventException(Orderable):

@@ -207,7 +207,7 @@ MAIN_NAVIGATION = (
     ("/", gettext_noop("Start")),
     ("/kurs/", gettext_noop("Course")),
     ("/videothek/", gettext_noop("Videothek")),
-    ("events_placeholder", gettext_noop("Events")),
+    ("/termine/", gettext_noop("Events")),
     ("forums:index", gettext_noop("Forums")),
     ("chat:overview", gettext_noop("Chat")),
     ("actions_placeholder", gettext_noop("Aktions-Pool")),
