@@ -48,6 +48,7 @@ class OccurrenceRow:
     state: str = ""  # the member's Registration.Status, "" when not registered
     has_recording: bool = False
     recording_url: str = ""
+    ics_url: str = ""  # set by the event page
 
     @property
     def registered(self) -> bool:

@@ -95,7 +95,14 @@ def event_context(request: HttpRequest, event: EventPage) -> dict[str, Any]:
                 join = row
                 break
     recording = event.recording if event.recording_id and event.recording and event.recording.live else None
+    url = event.get_url(request) or event.url
+    for row in rows:
+        row.ics_url = f"{url}termin-{row.occurrence.pk}.ics"
     return {
+        "ics_url": f"{url}termin.ics",
+        "registrants_url": f"{url}anmeldungen/",
+        "register_url": f"{url}anmelden/",
+        "unregister_url": f"{url}abmelden/",
         "rows": rows,
         "join_row": join,
         "join_link": event.join_link if join else "",
@@ -184,6 +191,7 @@ def registrants(request: HttpRequest, event: EventPage) -> HttpResponse:
         {
             "page": event,
             "self": event,
+            "csv_url": f"{event.url}anmeldungen.csv",
             "rows": [
                 {
                     "registration": r,

@@ -1,6 +1,7 @@
 """Videothek URLs outside the page tree (included at the site root, before Wagtail's catch-all)."""
 
-from django.urls import path
+from django.urls import path, re_path
+from wagtail import views as wagtail_views
 
 from . import event_views, video_views
 
@@ -19,5 +20,12 @@ urlpatterns = [
     path("termine/kalender.ics", event_views.public_feed, name="events_feed"),
     path("termine/abo/", event_views.subscription, name="events_subscription"),
     path("termine/abo/<str:token>.ics", event_views.private_feed, name="events_private_feed"),
+    # <event>/termin.ics, <event>/termin-<id>.ics, <event>/anmeldungen.csv: served by Wagtail (so the event's
+    # view restrictions apply) to the event page's own routes.
+    re_path(
+        r"^(?P<path>termine/(?:[\w\-]+/)+(?:termin(?:-\d+)?\.ics|anmeldungen\.csv))$",
+        wagtail_views.serve,
+        name="event_file",
+    ),
     # --- end of events ---
 ]

@@ -165,13 +165,14 @@ class EventPage(RoutablePageMixin, Page):
 
         return unregister(request, self)
 
-    @path("termin.ics", name="ics")
+    # The file routes are reached without the slash through videothek.urls (Wagtail's page URLs take no dot).
+    @path("termin.ics/", name="ics")
     def ics_route(self, request):
         from ..event_views import event_ics
 
         return event_ics(request, self)
 
-    @path("termin-<int:occurrence_id>.ics", name="occurrence_ics")
+    @path("termin-<int:occurrence_id>.ics/", name="occurrence_ics")
     def occurrence_ics_route(self, request, occurrence_id):
         from ..event_views import occurrence_ics
 
@@ -183,7 +184,7 @@ class EventPage(RoutablePageMixin, Page):
 
         return registrants(request, self)
 
-    @path("anmeldungen.csv", name="registrants_csv")
+    @path("anmeldungen.csv/", name="registrants_csv")
     def registrants_csv_route(self, request):
         from ..event_views import registrants_csv
 
