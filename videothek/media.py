@@ -15,6 +15,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 64 * 1024
@@ -112,3 +113,28 @@ def file_response(file_field, *, range_header: str, download: bool, filename: st
     if download:
         response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+def video_file_errors(file, *, name: str, size: int | None) -> list[str]:
+    """Why a file is not accepted as a video ([] when it is): extension, content, size."""
+    errors = []
+    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if extension not in VIDEO_EXTENSIONS:
+        errors.append(
+            _("„%(name)s“ is not a video file: use WebM, MP4 or Ogg (%(extensions)s).")
+            % {"name": name, "extensions": ", ".join(VIDEO_EXTENSIONS)}
+        )
+        return errors
+    try:
+        position = file.tell()
+        file.seek(0)
+        head = file.read(16)
+        file.seek(position)
+    except (OSError, ValueError):
+        head = b""
+    if sniff_video(head) is None:
+        errors.append(_("„%(name)s“ does not contain a WebM, MP4 or Ogg video.") % {"name": name})
+    limit = settings.VIDEOTHEK_MAX_UPLOAD_MB
+    if size is not None and size > limit * 1024 * 1024:
+        errors.append(_("The video is larger than %(limit)d MB.") % {"limit": limit})
+    return errors

@@ -179,34 +179,40 @@ def progress_record(*, user, video_id: int, position: object, played: str = "", 
     if newly_completed:
         completed_at = now
     position_seconds = math.floor(seconds)
-    with transaction.atomic():
-        WatchProgress.objects.bulk_create(
-            [
-                WatchProgress(
-                    user=user,
-                    video_id=video_id,
-                    position=position_seconds,
-                    watched_ranges=ranges,
-                    credited_seconds=credited,
-                    last_beacon_at=now,
-                    completed_at=completed_at,
-                    updated_at=now,
-                )
-            ],
-            update_conflicts=True,
-            unique_fields=["user", "video"],
-            update_fields=[
-                "position",
-                "watched_ranges",
-                "credited_seconds",
-                "last_beacon_at",
-                "completed_at",
-                "updated_at",
-            ],
-        )
-        if newly_completed:
+    row_to_store = WatchProgress(
+        user=user,
+        video_id=video_id,
+        position=position_seconds,
+        watched_ranges=ranges,
+        credited_seconds=credited,
+        last_beacon_at=now,
+        completed_at=completed_at,
+        updated_at=now,
+    )
+    if newly_completed:
+        with transaction.atomic():
+            _upsert(row_to_store)
             VideoPage.objects.filter(pk=video_id).update(watch_count=F("watch_count") + 1)
+    else:
+        _upsert(row_to_store)  # one statement: no transaction (and no savepoint) around it
     return BeaconResult(position=position_seconds, credited_seconds=credited, completed=completed_at is not None)
+
+
+def _upsert(progress: WatchProgress) -> None:
+    """INSERT ... ON CONFLICT (user, video) DO UPDATE: one statement on SQLite and PostgreSQL."""
+    WatchProgress.objects.bulk_create(
+        [progress],
+        update_conflicts=True,
+        unique_fields=["user", "video"],
+        update_fields=[
+            "position",
+            "watched_ranges",
+            "credited_seconds",
+            "last_beacon_at",
+            "completed_at",
+            "updated_at",
+        ],
+    )
 
 
 # --- the Verlauf --------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from ..blocks import MaterialsBlock
+from ..video_forms import VideoPageForm
 
 
 class VideothekIndexPage(Page):
@@ -159,6 +160,7 @@ class VideoPage(Page):
         index.FilterField("handlungsfeld_id"),
         index.FilterField("recorded_on"),
     ]
+    base_form_class = VideoPageForm
     parent_page_types = ["videothek.VideothekIndexPage"]
     subpage_types: list[str] = []
 

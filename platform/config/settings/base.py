@@ -283,7 +283,13 @@ VIDEOTHEK_PROTECTED_MEDIA = env("VIDEOTHEK_PROTECTED_MEDIA", default="django")
 VIDEOTHEK_ACCEL_PREFIX = env("VIDEOTHEK_ACCEL_PREFIX", default="/_protected/")
 
 # wagtailmedia: uploaded videos for lessons and the Videothek (audio is not used).
-WAGTAILMEDIA = {"MEDIA_MODEL": "wagtailmedia.Media", "AUDIO_EXTENSIONS": [], "VIDEO_EXTENSIONS": ["mp4", "webm", "ogv"]}
+# Uploads are checked by content and against VIDEOTHEK_MAX_UPLOAD_MB (videothek.media_upload).
+WAGTAILMEDIA = {
+    "MEDIA_MODEL": "wagtailmedia.Media",
+    "AUDIO_EXTENSIONS": [],
+    "VIDEO_EXTENSIONS": ["mp4", "webm", "ogv"],
+    "MEDIA_FORM_BASE": "videothek.media_upload.MediaUploadForm",
+}
 
 LOGGING = {
     "version": 1,
