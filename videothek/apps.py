@@ -21,3 +21,8 @@ class VideothekConfig(AppConfig):
 
         # Every publish (the editor's, a scheduled one, the seed's) rebuilds the dates and raises SEQUENCE.
         page_published.connect(on_event_published, sender=EventPage, dispatch_uid="videothek_event_published")
+
+        from . import demo_videos  # noqa: F401  (registers the videos seed step)
+        from .video_tasks import connect as connect_video_tasks
+
+        connect_video_tasks()  # a publish without a duration reads it from the file (ffprobe) in the background

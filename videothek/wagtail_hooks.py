@@ -8,8 +8,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import EventPage
+from .models import EventPage, Speaker, VideoSeries
 
 # --- events ----------------------------------------------------------------------------------------
 
@@ -43,3 +45,31 @@ class RecordingPublishedMenuItem(ActionMenuItem):
 @hooks.register("register_page_action_menu_item")
 def register_recording_published_menu_item():
     return RecordingPublishedMenuItem()
+
+
+# --- videos ----------------------------------------------------------------------------------------
+
+
+class SpeakerViewSet(SnippetViewSet):
+    model = Speaker
+    icon = "user"
+    menu_label = _("Speakers")
+    list_display = ["name", "role"]
+    search_fields = ["name", "role"]
+
+
+class VideoSeriesViewSet(SnippetViewSet):
+    model = VideoSeries
+    icon = "list-ol"
+    menu_label = _("Series")
+    list_display = ["title", "slug"]
+
+
+class VideothekSnippets(SnippetViewSetGroup):
+    menu_label = _("Videothek")
+    menu_icon = "media"
+    menu_order = 310
+    items = (SpeakerViewSet, VideoSeriesViewSet)
+
+
+register_snippet(VideothekSnippets)

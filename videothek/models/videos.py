@@ -182,10 +182,13 @@ class VideoPage(Page):
 
     def with_content_json(self, content):
         # Publishing a revision must not reset what the site counted or read from the file since it was saved.
+        # Read from the database: the page object in memory may be older than the last beacon.
         page = super().with_content_json(content)
-        page.watch_count = self.watch_count
+        stored = VideoPage.objects.filter(pk=self.pk).values_list("watch_count", "duration").first()
+        watch_count, duration = stored if stored else (self.watch_count, self.duration)
+        page.watch_count = watch_count
         if page.duration is None:
-            page.duration = self.duration
+            page.duration = duration
         return page
 
 
