@@ -144,12 +144,13 @@ def seed_events(out: TextIO) -> None:
         ask_question=True,
     )
 
-    # Regionallabor: Modul 0–6, October to March, the second Saturday 10–16 online; Modul 4 live in Lindau.
+    # Regionallabor: Modul 0 (kick-off, first Saturday of October), Modul 1–6 on the third Saturday of
+    # October to March, 10–16 online; Modul 4 live for one and a half days in Lindau.
     year = _season(today)
     for number in range(7):
-        month_index = 10 + number - 1
+        month_index = 10 + max(number - 1, 0) - 1
         module_year, module_month = year + month_index // 12, month_index % 12 + 1
-        saturday = _nth_weekday(module_year, module_month, 5, 2)
+        saturday = _nth_weekday(module_year, module_month, 5, 1 if number == 0 else 3)
         live = number == 4
         _event(
             index,
