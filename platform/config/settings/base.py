@@ -272,7 +272,9 @@ COURSES_HANDBOOK_BUILD_ON_PUBLISH = env.bool("COURSES_HANDBOOK_BUILD_ON_PUBLISH"
 # Events calendar: the join link shows this many minutes before the start (until the end); reminders go out
 # this many minutes before each date (comma-separated).
 VIDEOTHEK_JOIN_WINDOW_MINUTES = env.int("VIDEOTHEK_JOIN_WINDOW_MINUTES", default=15)
-VIDEOTHEK_REMINDER_OFFSETS = [int(v) for v in env.list("VIDEOTHEK_REMINDER_OFFSETS", default=["1440", "60"]) if v.strip()]
+VIDEOTHEK_REMINDER_OFFSETS = [
+    int(value) for value in env.list("VIDEOTHEK_REMINDER_OFFSETS", default=["1440", "60"]) if value.strip()
+]
 
 # Videothek videos: a video counts as watched once this share of its seconds was really played; uploads
 # larger than this many MB are refused; self-hosted files are sent by Django ("django", Range requests) or
