@@ -110,7 +110,7 @@ def event_context(request: HttpRequest, event: EventPage) -> dict[str, Any]:
         "is_host": _can_host(request, event),
         "cancelled": event.status == EventPage.Status.CANCELLED,
         "place": event.location or (_("Online") if event.online else ""),
-        "calendar_url": calendar_index().url if calendar_index() else "/termine/",
+        "calendar_url": url[: -len(event.slug) - 1] if url.endswith(f"{event.slug}/") else "/termine/",
         "question_max": 2000,
     }
 
