@@ -20,8 +20,9 @@ from wagtail.admin.auth import permission_required
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
+from community.csv_cells import csv_safe
+
 from . import selectors
-from .csv_cells import csv_safe
 from .selectors import percent
 
 REPORT_PERMISSION = "courses.view_learner_report"

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from community.csv_cells import csv_safe
 from community.models import User
 
 from . import certificates, selectors, services
-from .csv_cells import csv_safe
 from .models import BlockResponse, Certificate
 
 UNSUBSCRIBE_SALT = "courses.reminders.unsubscribe"

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community.csv_cells import csv_safe
 from community.models import Handlungsfeld
 
 from . import event_selectors as selectors
@@ -29,11 +30,6 @@ from .models import EventIndexPage, EventOccurrence, EventPage, Registration
 from .recurrence import BERLIN
 
 ICS_CONTENT_TYPE = ical.CONTENT_TYPE
-
-
-def csv_cell(value: str) -> str:
-    """A cell a spreadsheet shows as text (CSV injection): the rule of courses.csv_cells, which apps cannot import."""
-    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
 
 
 def _ics_response(body: bytes, filename: str, *, attachment: bool = True) -> HttpResponse:
@@ -219,12 +215,12 @@ def registrants_csv(request: HttpRequest, event: EventPage) -> HttpResponse:
     for r in selectors.registrants_of(event=event):
         writer.writerow(
             [
-                csv_cell(r.occurrence.start.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")),
-                csv_cell(str(r.user)),
-                csv_cell(r.user.email),
-                csv_cell(str(r.get_status_display())),
-                csv_cell(r.created_at.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")),
-                csv_cell(r.question),
+                csv_safe(r.occurrence.start.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")),
+                csv_safe(str(r.user)),
+                csv_safe(r.user.email),
+                csv_safe(str(r.get_status_display())),
+                csv_safe(r.created_at.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")),
+                csv_safe(r.question),
             ]
         )
     return response

@@ -1,4 +1,4 @@
-"""CSV cells safe to open in a spreadsheet: the learner's export and the editors' report both write through this."""
+"""CSV cells safe to open in a spreadsheet: every CSV export of the platform writes its text cells through this."""
 
 # Characters that make a spreadsheet read a cell as a formula (CSV injection, OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
