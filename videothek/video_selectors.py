@@ -197,10 +197,12 @@ def _filtered(queryset: QuerySet, filters: VideoFilters) -> QuerySet:
     return queryset
 
 
-def _ordered(queryset: QuerySet, sort: str) -> QuerySet:
+def _ordered(queryset: QuerySet, sort: str, *, for_search: bool = False) -> QuerySet:
+    # The search backend sorts only by its filter fields (no pk): first_published_at breaks ties there.
+    tie = ("-first_published_at",) if for_search else ("-first_published_at", "-pk")
     if sort == Sort.MOST_WATCHED:
-        return queryset.order_by("-watch_count", "-recorded_on", "-pk")
-    return queryset.order_by("-recorded_on", "-first_published_at", "-pk")
+        return queryset.order_by("-watch_count", "-recorded_on", *tie)
+    return queryset.order_by("-recorded_on", *tie)
 
 
 def _rows(ids: list[int], *, user, index_url: str, restrictions, query: str = "") -> list[VideoRow]:
@@ -313,7 +315,7 @@ def video_listing(
         # Wagtail's search backend (PostgreSQL full text in production) over the ids the filters allow.
         candidates = VideoPage.objects.live().filter(pk__in=visible.values("pk"))
         if filters.sort != Sort.RELEVANCE:
-            candidates = _ordered(candidates, filters.sort)
+            candidates = _ordered(candidates, filters.sort, for_search=True)
         results = candidates.search(filters.q, order_by_relevance=filters.sort == Sort.RELEVANCE)
     else:
         results = _ordered(visible.distinct(), filters.sort)

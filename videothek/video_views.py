@@ -43,7 +43,11 @@ def index_context(request: HttpRequest, index: VideothekIndexPage) -> dict[str, 
 
     filters = video_selectors.VideoFilters.from_query(request.GET)
     listing = video_selectors.video_listing(
-        user=request.user, index=index, filters=filters, page_number=_page_number(request)
+        user=request.user,
+        index=index,
+        filters=filters,
+        page_number=_page_number(request),
+        per_page=video_selectors.PER_PAGE,
     )
     # A Page object for components/pagination.html (the rows themselves come from the selector).
     pager = Paginator(range(listing.total), video_selectors.PER_PAGE).get_page(listing.page_number)
@@ -52,7 +56,9 @@ def index_context(request: HttpRequest, index: VideothekIndexPage) -> dict[str, 
         "listing": listing,
         "pager": pager,
         "sort_choices": [(value, str(label)) for value, label in SORT_CHOICES],
-        "continue_rows": [] if filters.active else video_selectors.continue_watching(request.user),
+        "continue_rows": []
+        if filters.active
+        else video_selectors.continue_watching(request.user, limit=video_selectors.CONTINUE_LIMIT),
     }
 
 

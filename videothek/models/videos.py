@@ -159,6 +159,7 @@ class VideoPage(Page):
         index.FilterField("kind"),
         index.FilterField("handlungsfeld_id"),
         index.FilterField("recorded_on"),
+        index.FilterField("watch_count"),
     ]
     base_form_class = VideoPageForm
     parent_page_types = ["videothek.VideothekIndexPage"]
