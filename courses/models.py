@@ -238,6 +238,12 @@ class LessonPage(RoutablePageMixin, Page):
 
         return views.lesson_note(request, self)
 
+    @path("video/<str:block_id>/")
+    def video_file(self, request, block_id: str):
+        from . import views
+
+        return views.lesson_video_file(request, self, block_id)
+
     @path("diskussion/")
     def discussion(self, request):
         from . import views

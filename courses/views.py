@@ -520,6 +520,19 @@ def lesson_task(request: HttpRequest, lesson: LessonPage, block_id: str) -> Http
     return redirect(lesson.get_url(request) + anchor)
 
 
+def lesson_video_file(request: HttpRequest, lesson: LessonPage, block_id: str) -> HttpResponse:
+    """An uploaded lesson video, behind the lesson's own page privacy (Wagtail checked it before this route)."""
+    block = next((b for b in lesson.body if b.id == block_id and b.block_type == "video"), None)
+    media = block.value.get("media") if block is not None else None
+    if media is None or not media.file:
+        raise Http404
+    from videothek import video_services
+
+    return video_services.protected_file_response(
+        file_field=media.file, range_header=request.headers.get("Range", ""), filename=media.filename
+    )
+
+
 def lesson_course(lesson: LessonPage) -> CoursePage:
     course = selectors.course_of_lesson(lesson)
     if course is None:

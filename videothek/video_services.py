@@ -236,3 +236,14 @@ def progress_clear(*, user) -> int:
 def video_duration_store(*, video_id: int, seconds: int) -> bool:
     """Store a duration read from the file, unless the editor entered one."""
     return bool(VideoPage.objects.filter(pk=video_id, duration__isnull=True).update(duration=seconds))
+
+
+def protected_file_response(*, file_field, range_header: str, download: bool = False, filename: str = ""):
+    """A self-hosted video file as Range-capable response (or X-Accel-Redirect): for other apps' pages.
+
+    The caller has checked that the reader may see the page the file belongs to (a course lesson checks
+    its own page privacy); files under MEDIA_ROOT/media/ are never served publicly.
+    """
+    from .media import file_response
+
+    return file_response(file_field, range_header=range_header, download=download, filename=filename or file_field.name)

@@ -38,3 +38,13 @@ def test_the_check_finds_a_forbidden_import(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text("from forums.models import Topic\n", encoding="utf-8")
     assert "forums.models" in imported_modules(bad)
+
+
+def test_the_courses_app_uses_the_videothek_only_through_its_services():
+    videothek_imports = {
+        name
+        for path in COURSES_DIR.rglob("*.py")
+        for name in imported_modules(path)
+        if name.startswith("videothek")
+    }
+    assert videothek_imports <= {"videothek", "videothek.video_services"}, videothek_imports
