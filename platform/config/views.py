@@ -87,9 +87,6 @@ def styleguide(request: HttpRequest) -> HttpResponse:
 
 
 PLACEHOLDERS: dict[str, Any] = {
-    "videothek": _("Videothek"),
-    "events": _("Events"),
-    "chat": _("Chat"),
     "actions": _("Aktions-Pool"),
     "regions": _("Regions"),
 }
