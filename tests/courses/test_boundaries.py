@@ -42,9 +42,6 @@ def test_the_check_finds_a_forbidden_import(tmp_path):
 
 def test_the_courses_app_uses_the_videothek_only_through_its_services():
     videothek_imports = {
-        name
-        for path in COURSES_DIR.rglob("*.py")
-        for name in imported_modules(path)
-        if name.startswith("videothek")
+        name for path in COURSES_DIR.rglob("*.py") for name in imported_modules(path) if name.startswith("videothek")
     }
     assert videothek_imports <= {"videothek", "videothek.video_services"}, videothek_imports
