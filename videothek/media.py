@@ -21,7 +21,8 @@ _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 64 * 1024
 
 CONTENT_TYPES = {".webm": "video/webm", ".mp4": "video/mp4", ".m4v": "video/mp4", ".ogv": "video/ogg"}
-VIDEO_EXTENSIONS = tuple(CONTENT_TYPES)
+# What an upload may be called: the extensions WAGTAILMEDIA["VIDEO_EXTENSIONS"] allows (.m4v is only served).
+VIDEO_EXTENSIONS = (".webm", ".mp4", ".ogv")
 
 
 def sniff_video(head: bytes) -> str | None:
@@ -112,6 +113,9 @@ def file_response(file_field, *, range_header: str, download: bool, filename: st
     response["X-Content-Type-Options"] = "nosniff"
     if download:
         response["Content-Disposition"] = content_disposition_header(True, filename)
+    else:
+        # FileResponse adds „inline; filename=<stored name>“ by itself: only a download names a file.
+        response.headers.pop("Content-Disposition", None)
     return response
 
 

@@ -17,3 +17,10 @@ class MediaUploadForm(BaseMediaForm):
             if errors:
                 raise forms.ValidationError(errors)
         return upload
+
+    def _post_clean(self):
+        # A refused upload never reaches the instance, so Media.clean would add „Dateiendung „“ ist nicht
+        # erlaubt“ for the empty file as a form-wide error: the message at the field says it already.
+        if self.has_error("file"):
+            return
+        super()._post_clean()
