@@ -48,7 +48,7 @@ DEMO_PASSWORD := mitmach-demo-2026
 help:
 	@echo "make run              install, migrate, seed demo content, serve http://$(HOST):$(PORT)/ (HTTP + websockets)"
 	@echo "make test             run the whole test suite (pytest -n auto; PYTEST_ARGS='...' adds options)"
-	@echo "make bench            benchmarks: forum and course pages vs. a bare view, chat fan-out vs. raw Redis (BENCH_ARGS, COURSE_BENCH_ARGS, FANOUT_ARGS; docs/benchmarks.md)"
+	@echo "make bench            benchmarks: forum and course pages vs. a bare view, the video beacon vs. a bare POST, chat fan-out vs. raw Redis (BENCH_ARGS, COURSE_BENCH_ARGS, VIDEO_BENCH_ARGS, FANOUT_ARGS; docs/benchmarks.md)"
 	@echo "make lint             ruff check, ruff format --check, djlint --lint, README table check"
 	@echo "make format           ruff format and ruff check --fix"
 	@echo "make messages         update the German catalogue platform/locale/de/LC_MESSAGES/django.po"
@@ -162,10 +162,12 @@ test: $(DEV_STAMP) $(NPM_STAMP) chromium
 # The chat fan-out benchmark needs Redis on a loopback address (REDIS_URL, default 127.0.0.1:6379).
 BENCH_ARGS ?=
 COURSE_BENCH_ARGS ?=
+VIDEO_BENCH_ARGS ?=
 FANOUT_ARGS ?=
 bench: $(DEV_STAMP)
 	$(BIN)/python tests/benchmarks/forum_pages.py $(BENCH_ARGS)
 	$(BIN)/python tests/benchmarks/course_pages.py $(COURSE_BENCH_ARGS)
+	$(BIN)/python tests/benchmarks/video_beacon.py $(VIDEO_BENCH_ARGS)
 	$(BIN)/python tests/benchmarks/chat_fanout.py $(FANOUT_ARGS)
 
 # --- code quality ------------------------------------------------------------
