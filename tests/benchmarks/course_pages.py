@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,14 +22,12 @@ sys.path[:0] = [str(Path(__file__).resolve().parents[2] / "platform"), str(Path(
 
 from tests.benchmarks.forum_pages import (  # noqa: E402 - the path above makes the project importable
     BARE,
-    ROOT,
-    SETTINGS,
+    bench_environment,
+    clean_up,
     create_database,
-    drop_database,
-    free_port,
     get,
     measure,
-    wait_for,
+    start_gunicorn,
 )
 
 LEARNERS = 1000
@@ -160,36 +156,12 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="mitmach-bench-courses-"))
     database_url, pg_database = create_database(tmp)
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": SETTINGS,
-        "MEDIA_ROOT": str(tmp / "media"),
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "platform"), str(ROOT)]),
-        "PYTHONWARNINGS": "ignore::UserWarning",
-    }
-    os.environ.update({key: env[key] for key in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "MEDIA_ROOT")})
+    env = bench_environment(tmp, database_url)
     server = None
     try:
         print(f"Seeding {database_url.split('://')[0]} database ({LEARNERS} learners) …", flush=True)
         pages = seed()
-        port = free_port()
-        server = subprocess.Popen(  # noqa: S603 - fixed command line
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "config.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-                "--log-level",
-                "warning",
-                "--chdir",
-                str(ROOT),
-            ],
-            env=env,
-        )
-        wait_for(port, server)
+        port, server = start_gunicorn(env, args.workers)
         status, body = get(port, pages["large"], pages["member"])
         if status != 200 or body.count(b"course-outline__lesson ") < 60:
             raise SystemExit("the large course page must list 60 lessons")
@@ -229,15 +201,7 @@ def main() -> None:
         if not args.no_pdf:
             print(f"{'handbook PDF, 60 lessons':<30} {pdf_build_seconds(pages['large_slug'])}")
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-        if pg_database:
-            from django.db import connections
-
-            connections.close_all()
-            drop_database(pg_database)
-        shutil.rmtree(tmp, ignore_errors=True)
+        clean_up(server, pg_database, tmp)
 
 
 if __name__ == "__main__":

@@ -137,6 +137,54 @@ def wait_for(port: int, server: subprocess.Popen, seconds: float = 300) -> None:
     raise SystemExit("gunicorn did not answer in time")
 
 
+def bench_environment(tmp: Path, database_url: str) -> dict[str, str]:
+    """The environment of the seeding process and of gunicorn: the run's database, media folder and settings."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": SETTINGS,
+        "MEDIA_ROOT": str(tmp / "media"),
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "platform"), str(ROOT)]),
+        "PYTHONWARNINGS": "ignore::UserWarning",
+    }
+    os.environ.update({key: env[key] for key in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "MEDIA_ROOT")})
+    return env
+
+
+def start_gunicorn(env: dict[str, str], workers: int) -> tuple[int, subprocess.Popen]:
+    """gunicorn with the benchmark settings on a free port, answering the bare view; (port, process)."""
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603 - fixed command line
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--chdir",
+            str(ROOT),
+        ],
+        env=env,
+    )
+    wait_for(port, server)
+    return port, server
+
+
+def clean_up(server: subprocess.Popen | None, pg_database: str | None, tmp: Path) -> None:
+    if server is not None:
+        server.terminate()
+        server.wait(timeout=30)
+    if pg_database:
+        from django.db import connections
+
+        connections.close_all()
+        drop_database(pg_database)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
 def measure(port: int, path: str, cookie: str, *, requests: int, threads: int, warmup: int) -> float:
     """Requests per second for `requests` GETs spread over `threads` client threads (each request a new connection)."""
     for _ in range(warmup):
@@ -176,36 +224,12 @@ def main() -> None:
     sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
     tmp = Path(tempfile.mkdtemp(prefix="mitmach-bench-"))
     database_url, pg_database = create_database(tmp)
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": SETTINGS,
-        "MEDIA_ROOT": str(tmp / "media"),
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "platform"), str(ROOT)]),
-        "PYTHONWARNINGS": "ignore::UserWarning",
-    }
-    os.environ.update({key: env[key] for key in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "MEDIA_ROOT")})
+    env = bench_environment(tmp, database_url)
     server = None
     try:
         print(f"Seeding {database_url.split('://')[0]} database …", flush=True)
         pages = seed()
-        port = free_port()
-        server = subprocess.Popen(  # noqa: S603 - fixed command line
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "config.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-                "--log-level",
-                "warning",
-                "--chdir",
-                str(ROOT),
-            ],
-            env=env,
-        )
-        wait_for(port, server)
+        port, server = start_gunicorn(env, args.workers)
         cookie = pages["cookie"]
         status, body = get(port, pages["topic"], cookie)
         if status != 200 or body.count(b'class="post') < 20:
@@ -240,15 +264,7 @@ def main() -> None:
         print()
         print(f"Topic page target >= 1/10 of the bare view: {'met' if target >= 0.1 else 'NOT met'} ({target:.3f})")
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-        if pg_database:
-            from django.db import connections
-
-            connections.close_all()
-            drop_database(pg_database)
-        shutil.rmtree(tmp, ignore_errors=True)
+        clean_up(server, pg_database, tmp)
 
 
 if __name__ == "__main__":

@@ -17,9 +17,7 @@ import http.client
 import itertools
 import os
 import re
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -31,14 +29,12 @@ sys.path[:0] = [str(Path(__file__).resolve().parents[2] / "platform"), str(Path(
 
 from tests.benchmarks.forum_pages import (  # noqa: E402 - the path above makes the project importable
     BARE,
-    ROOT,
-    SETTINGS,
+    bench_environment,
+    clean_up,
     create_database,
-    drop_database,
-    free_port,
     get,
     measure,
-    wait_for,
+    start_gunicorn,
 )
 
 BARE_POST = "/__bench__/bare-post/"
@@ -171,36 +167,12 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="mitmach-bench-video-"))
     database_url, pg_database = create_database(tmp)
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": SETTINGS,
-        "MEDIA_ROOT": str(tmp / "media"),
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "platform"), str(ROOT)]),
-        "PYTHONWARNINGS": "ignore::UserWarning",
-    }
-    os.environ.update({key: env[key] for key in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "MEDIA_ROOT")})
+    env = bench_environment(tmp, database_url)
     server = None
     try:
         print(f"Seeding {database_url.split('://')[0]} database ({args.threads} members, 1 video) …", flush=True)
         seeded = seed(args.threads)
-        port = free_port()
-        server = subprocess.Popen(  # noqa: S603 - fixed command line
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "config.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-                "--log-level",
-                "warning",
-                "--chdir",
-                str(ROOT),
-            ],
-            env=env,
-        )
-        wait_for(port, server)
+        port, server = start_gunicorn(env, args.workers)
         sessions = [csrf_of(port, seeded["page"], cookie) for cookie in seeded["cookies"]]
         # Both views refuse what a browser without the token or the login would send.
         body, content_type = beacon_body("falsch", 15)
@@ -239,15 +211,7 @@ def main() -> None:
             f"({ratio:.3f}, 1/{1 / ratio:.2f})"
         )
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-        if pg_database:
-            from django.db import connections
-
-            connections.close_all()
-            drop_database(pg_database)
-        shutil.rmtree(tmp, ignore_errors=True)
+        clean_up(server, pg_database, tmp)
 
 
 if __name__ == "__main__":
