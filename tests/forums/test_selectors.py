@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from forums import selectors, services
 from tests.factories import MemberFactory
+from tests.query_counts import clear_cache
 
 from .conftest import CategoryFactory
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def queries_for(read) -> int:
     # Measured with nothing cached: the member's roles and teams are looked up too.
-    cache.clear()
+    clear_cache()
     with CaptureQueriesContext(connection) as captured:
         read()
     return len(captured)

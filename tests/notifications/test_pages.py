@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -11,7 +10,7 @@ from notifications import services
 from notifications.models import Notification
 from tests.factories import MemberFactory
 from tests.html import visible_text
-from tests.query_counts import cold_query_count
+from tests.query_counts import clear_cache, cold_query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -206,7 +205,7 @@ def test_the_bell_costs_a_member_exactly_one_query_when_it_is_not_cached(
 ):
     member_client.get("/")
     processors = settings.TEMPLATES[0]["OPTIONS"]["context_processors"]
-    cache.clear()  # both sides cold: the bell (and the cached roles) are looked up in each
+    clear_cache()  # both sides cold: the bell (and the cached roles) are looked up in each
     with CaptureQueriesContext(connection) as with_bell:
         member_client.get("/")
     settings.TEMPLATES = [
@@ -219,7 +218,7 @@ def test_the_bell_costs_a_member_exactly_one_query_when_it_is_not_cached(
         },
         *settings.TEMPLATES[1:],
     ]
-    cache.clear()
+    clear_cache()
     with CaptureQueriesContext(connection) as without_bell:
         member_client.get("/")
 
