@@ -13,18 +13,14 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control, pat
 from django.utils.text import slugify
 
 from . import handbook as handbook_module
-from . import tasks
+from . import selectors, tasks
 from .models import CoursePage, HandbookBuild
 
 ANSWERS_PARAMETER = "antworten"
 
 
-def _course_url(request: HttpRequest, course: CoursePage) -> str:
-    return course.get_url(request) or course.url_path
-
-
 def _route_url(request: HttpRequest, course: CoursePage, name: str) -> str:
-    url = _course_url(request, course) + course.reverse_subpage(name)
+    url = selectors.course_url(course, request) + course.reverse_subpage(name)
     # The PDF's address is <course>/handbuch.pdf, without the slash the page's route resolver adds.
     return url.removesuffix("/") if url.endswith(".pdf/") else url
 
@@ -33,7 +29,7 @@ def handbook(request: HttpRequest, course: CoursePage) -> HttpResponse:
     """`<course>/handbuch/`: the whole course for paper; `?antworten=1` adds the learner's own answers."""
     variant = handbook_module.variant_for(request.user)
     with_answers = request.GET.get(ANSWERS_PARAMETER) == "1" and request.user.is_authenticated
-    course_url = _course_url(request, course)
+    course_url = selectors.course_url(course, request)
     book = handbook_module.handbook_for(
         course=course,
         variant=variant,
@@ -99,7 +95,7 @@ def handbook_pdf(request: HttpRequest, course: CoursePage) -> HttpResponse:
         if build is not None and build.status == HandbookBuild.Status.READY:
             return _pdf_response(build, course)
     older = tasks.latest_ready_build(course=course, variant=variant, same_restrictions_as=key)
-    course_url = _course_url(request, course)
+    course_url = selectors.course_url(course, request)
     response = TemplateResponse(
         request,
         "courses/handbook_pending.html",

@@ -141,6 +141,11 @@ def percent(done: int, total: int) -> int:
     return done * 100 // total if total else 0
 
 
+def course_url(course: CoursePage, request=None) -> str:
+    """The course's address for links and redirects (its tree path where no site serves it)."""
+    return course.get_url(request) or course.url_path
+
+
 def _lesson_url(course_url: str, course: Page, url_path: str) -> str:
     # Lessons live under the course, so their address is the course's plus their own part of the tree path.
     return course_url + url_path[len(course.url_path) :]

@@ -89,6 +89,13 @@ def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
+def _too_long(message: str, *, limit: int, count: int) -> ValidationError:
+    """The German too-long error with both numbers in German grouping („10.000“)."""
+    return ValidationError(
+        message % {"limit": f"{limit:,}".replace(",", "."), "count": f"{count:,}".replace(",", ".")}, code="too_long"
+    )
+
+
 def answer_max_length() -> int:
     return settings.COURSES_ANSWER_MAX_LENGTH
 
@@ -152,12 +159,12 @@ class LessonContext:
     outline: selectors.Outline
 
 
-def lesson_context(*, user: User, lesson: LessonPage, course_url: str = "") -> LessonContext:
+def lesson_context(*, user: User, lesson: LessonPage, request=None) -> LessonContext:
     course = selectors.course_of_lesson(lesson)
     if course is None:
         raise BlockGone
     outline = selectors.outline_for(
-        user=user, course=course, course_url=course_url or course.url, current_lesson_id=lesson.pk
+        user=user, course=course, course_url=selectors.course_url(course, request), current_lesson_id=lesson.pk
     )
     return LessonContext(lesson=lesson, course=course, outline=outline)
 
@@ -316,10 +323,10 @@ def reflection_save(
     text = text.replace("\r\n", "\n").strip()
     limit = answer_max_length()
     if len(text) > limit:
-        raise ValidationError(
-            _("Your answer is too long (at most %(limit)s characters, you have %(count)s).")
-            % {"limit": f"{limit:,}".replace(",", "."), "count": f"{len(text):,}".replace(",", ".")},
-            code="too_long",
+        raise _too_long(
+            _("Your answer is too long (at most %(limit)s characters, you have %(count)s)."),
+            limit=limit,
+            count=len(text),
         )
     result = _enrol_for_write(user, context)
     response, created = _response_for_update(user, lesson, block_id, BlockResponse.Kind.REFLECTION)
@@ -442,10 +449,8 @@ def note_save(*, user: User, lesson: LessonPage, text: str) -> LessonNote | None
     text = text.replace("\r\n", "\n").strip()
     limit = settings.COURSES_NOTE_MAX_LENGTH
     if len(text) > limit:
-        raise ValidationError(
-            _("Your note is too long (at most %(limit)s characters, you have %(count)s).")
-            % {"limit": f"{limit:,}".replace(",", "."), "count": f"{len(text):,}".replace(",", ".")},
-            code="too_long",
+        raise _too_long(
+            _("Your note is too long (at most %(limit)s characters, you have %(count)s)."), limit=limit, count=len(text)
         )
     if not text:
         LessonNote.objects.filter(user=user, lesson=lesson).delete()

@@ -33,10 +33,6 @@ def _is_preview(request: HttpRequest) -> bool:
     return bool(getattr(request, "is_preview", False))
 
 
-def _course_url(request: HttpRequest, course: CoursePage) -> str:
-    return course.get_url(request) or course.url_path
-
-
 def _enrolled_message(request: HttpRequest) -> None:
     messages.success(request, _("You are now enrolled in this course."))
 
@@ -48,7 +44,7 @@ def _locked_response(request: HttpRequest, locked: services.LessonLocked, course
     )
     if _wants_json(request):
         return JsonResponse({"ok": False, "locked": True, "redirect": locked.due.url if locked.due else ""}, status=409)
-    return redirect(locked.due.url if locked.due else _course_url(request, course))
+    return redirect(locked.due.url if locked.due else selectors.course_url(course, request))
 
 
 def _gone_response(request: HttpRequest, lesson: LessonPage) -> HttpResponse:
@@ -87,7 +83,7 @@ def course_index_context(request: HttpRequest, index_page) -> dict[str, Any]:
 
 
 def course_context(request: HttpRequest, course: CoursePage) -> dict[str, Any]:
-    outline = selectors.outline_for(user=request.user, course=course, course_url=_course_url(request, course))
+    outline = selectors.outline_for(user=request.user, course=course, course_url=selectors.course_url(course, request))
     certificate = None
     if request.user.is_authenticated:
         certificate = course.certificates.filter(user=request.user).first()
@@ -116,24 +112,24 @@ def _require_post_login(request: HttpRequest) -> HttpResponse | None:
 
 def course_enrol(request: HttpRequest, course: CoursePage) -> HttpResponse:
     if _is_preview(request):
-        return redirect(_course_url(request, course))
+        return redirect(selectors.course_url(course, request))
     refusal = _require_post_login(request)
     if refusal:
         return refusal
     _enrollment, created = services.enrollment_create(user=request.user, course=course)
     if created:
         _enrolled_message(request)
-    return redirect(f"{_course_url(request, course)}weitermachen/")
+    return redirect(f"{selectors.course_url(course, request)}weitermachen/")
 
 
 def course_resume(request: HttpRequest, course: CoursePage) -> HttpResponse:
     """„Weitermachen“: the next open unfinished lesson (unpublished ones are not in the outline)."""
-    outline = selectors.outline_for(user=request.user, course=course, course_url=_course_url(request, course))
+    outline = selectors.outline_for(user=request.user, course=course, course_url=selectors.course_url(course, request))
     target = outline.next_lesson()
     if target is None:
         if outline.total and outline.done >= outline.total:
             messages.success(request, _("You have completed every lesson of this course."))
-        return redirect(_course_url(request, course))
+        return redirect(selectors.course_url(course, request))
     return redirect(target.url)
 
 
@@ -153,7 +149,7 @@ def course_settings(request: HttpRequest, course: CoursePage) -> HttpResponse:
         messages.error(request, _("Choose a weekly goal of one to three lessons, or none."))
     else:
         messages.success(request, _("Your course settings are saved."))
-    return redirect(f"{_course_url(request, course)}#einstellungen")
+    return redirect(f"{selectors.course_url(course, request)}#einstellungen")
 
 
 def course_team(request: HttpRequest, course: CoursePage) -> HttpResponse:
@@ -175,7 +171,7 @@ def course_certificate(request: HttpRequest, course: CoursePage) -> HttpResponse
         certificate = services.certificate_issue(user=request.user, course=course)
     except services.NotComplete:
         messages.info(request, _("Your certificate is ready as soon as you have completed every lesson."))
-        return redirect(_course_url(request, course))
+        return redirect(selectors.course_url(course, request))
     return redirect("courses:certificate", code=certificate.code)
 
 
@@ -271,7 +267,7 @@ def build_lesson_context(
     course = selectors.course_of_lesson(lesson)
     if course is None:
         raise Http404
-    course_url = _course_url(request, course)
+    course_url = selectors.course_url(course, request)
     outline = selectors.outline_for(
         user=request.user, course=course, course_url=course_url, current_lesson_id=lesson.pk
     )
@@ -402,9 +398,7 @@ def lesson_task(request: HttpRequest, lesson: LessonPage, block_id: str) -> Http
         return redirect_to_login(f"{lesson.get_url(request)}#aufgabe-{block_id}")
     user = request.user
     try:
-        context = services.lesson_context(
-            user=user, lesson=lesson, course_url=_course_url(request, lesson_course(lesson))
-        )
+        context = services.lesson_context(user=user, lesson=lesson, request=request)
         services.check_open(context)
     except services.BlockGone:
         return _gone_response(request, lesson)
@@ -533,34 +527,33 @@ def lesson_video_file(request: HttpRequest, lesson: LessonPage, block_id: str) -
     )
 
 
-def lesson_course(lesson: LessonPage) -> CoursePage:
-    course = selectors.course_of_lesson(lesson)
-    if course is None:
-        raise Http404
-    return course
-
-
 def lesson_mark_complete(request: HttpRequest, lesson: LessonPage) -> HttpResponse:
     refusal = _require_post_login(request)
     if refusal:
         return refusal
     if _is_preview(request):
         return _gone_response(request, lesson)
-    course = lesson_course(lesson)
     try:
-        context = services.lesson_context(user=request.user, lesson=lesson, course_url=_course_url(request, course))
+        context = services.lesson_context(user=request.user, lesson=lesson, request=request)
         result = services.lesson_complete(user=request.user, lesson=lesson, context=context)
     except services.BlockGone:
         raise Http404 from None
     except services.LessonLocked as locked:
-        return _locked_response(request, locked, course)
+        return _locked_response(request, locked, context.course)
     if result.enrolled:
         _enrolled_message(request)
     if result.course_completed:
         messages.success(request, _("Congratulations, you have completed the course!"))
     elif result.completed:
         messages.success(request, _("Lesson completed."))
-    outline = selectors.outline_for(user=request.user, course=course, course_url=_course_url(request, course))
+    # The completion opened the next lesson: judge the outline again from what is done now, no new queries.
+    outline = context.outline
+    selectors.apply_sequencing(
+        outline.modules,
+        linear=context.course.is_linear,
+        done_ids={entry.id for entry in outline.lessons if entry.done},
+        current_id=lesson.pk,
+    )
     _previous, following = outline.neighbours(lesson.pk)
     if request.POST.get("next") == "1" and following is not None and not following.locked:
         return redirect(following.url)

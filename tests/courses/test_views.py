@@ -205,3 +205,12 @@ def test_after_a_failed_attempt_the_page_shows_the_choices_verdicts_and_feedback
     chosen = re.search(r'<input[^>]*id="q-qa-opt-wrong"[^>]*>', page, re.S).group(0)
     other = re.search(r'<input[^>]*id="q-qa-opt-right"[^>]*>', page, re.S).group(0)
     assert "checked" in chosen and "checked" not in other
+
+
+def test_mark_as_done_goes_on_to_the_lesson_it_just_opened(client, learner, home_page):
+    course = build_course(home_page, linear=True, modules=[[[text()], [text()]]])
+    first, second = lessons_of(course)
+    response = client.post(first.url + "erledigt/", {"next": "1"})
+    assert response.status_code == 302 and response.url == second.url
+    response = client.post(second.url + "erledigt/")  # without next: back to the lesson
+    assert response.url == second.url
