@@ -85,3 +85,48 @@ def test_the_course_index_costs_the_same_for_1_and_5_courses(client, home_page, 
     for _ in range(4):
         course_with(home_page, 1, 2, member)
     assert cold_query_count(client, "/kurs/") == one
+
+
+def test_meine_antworten_costs_the_same_for_5_and_50_answers(client, home_page, member):
+    client.force_login(member)
+    course = build_course(home_page, modules=[[[reflection("Frage?", id=f"r{n}")] for n in range(50)]])
+    lessons = lessons_of(course)
+    for lesson in lessons[:5]:
+        services.reflection_save(
+            user=member, lesson=lesson, block_id=lesson.body[0].id, text="Antwort", base_version=None
+        )
+        services.note_save(user=member, lesson=lesson, text="Notiz")
+    few = cold_query_count(client, "/mein-lernstand/antworten/")
+    for lesson in lessons[5:]:
+        services.reflection_save(
+            user=member, lesson=lesson, block_id=lesson.body[0].id, text="Antwort", base_version=None
+        )
+        services.note_save(user=member, lesson=lesson, text="Notiz")
+    assert cold_query_count(client, "/mein-lernstand/antworten/") == few
+
+
+def test_unser_team_im_kurs_costs_the_same_for_2_and_20_sharing_members(client, home_page, member):
+    from community.models import Team, TeamMembership
+
+    from ..factories import MemberFactory
+
+    course = build_course(home_page, modules=[[[reflection("Frage?", id="r")], [text()]]])
+    lesson = lessons_of(course)[0]
+    team = Team.objects.create(name="Regionalteam Chiemgau", slug="chiemgau", kind=Team.Kind.REGIONALTEAM)
+    TeamMembership.objects.create(team=team, user=member)
+
+    def add_sharing_members(count: int) -> None:
+        for _ in range(count):
+            other = MemberFactory()
+            TeamMembership.objects.create(team=team, user=other)
+            response, _write = services.reflection_save(
+                user=other, lesson=lesson, block_id="r", text="Geteilt", base_version=None
+            )
+            services.response_share_set(user=other, response_id=response.pk, shared=True)
+            services.enrollment_settings_update(user=other, course=course, weekly_goal=0, share_progress_with_team=True)
+
+    client.force_login(member)
+    add_sharing_members(2)
+    few = cold_query_count(client, f"{course.url}team/")
+    add_sharing_members(18)
+    assert cold_query_count(client, f"{course.url}team/") == few
